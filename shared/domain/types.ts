@@ -1,0 +1,136 @@
+/**
+ * Domain records. Every record carries the tenant it belongs to; stores always scope reads and
+ * writes by tenant, so another tenant's record is indistinguishable from a missing one.
+ */
+
+/** The tenant used until API tokens exist (issue: tenants). */
+export const DEFAULT_TENANT_ID = 'default';
+
+export const RUN_STATUSES = [
+  'QUEUED',
+  'RUNNING',
+  'SUCCEEDED',
+  'FAILED',
+  'CANCELLED',
+  'MAX_TURNS_REACHED',
+  'TIMED_OUT',
+] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export const MESSAGE_ROLES = ['SYSTEM', 'USER', 'ASSISTANT', 'TOOL'] as const;
+export type MessageRole = (typeof MESSAGE_ROLES)[number];
+
+export const TOOL_CALL_STATUSES = ['STARTED', 'SUCCEEDED', 'FAILED'] as const;
+export type ToolCallStatus = (typeof TOOL_CALL_STATUSES)[number];
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+}
+
+export const ZERO_USAGE: Usage = Object.freeze({ inputTokens: 0, outputTokens: 0, totalTokens: 0 });
+
+export interface RunError {
+  /** Stable SCREAMING_SNAKE code, e.g. `PROVIDER_RATE_LIMITED`. */
+  code: string;
+  message: string;
+}
+
+export interface Agent {
+  id: string;
+  tenantId: string;
+  name: string;
+  systemPrompt: string;
+  /** `provider:model`, e.g. `openai:gpt-4.1` or `demo:echo`. */
+  model: string;
+  description: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface Workflow {
+  id: string;
+  tenantId: string;
+  agentId: string;
+  title: string | null;
+  /** Model override; `null` means "use the agent's model". */
+  model: string | null;
+  maxTurns: number;
+  createdAt: Date;
+}
+
+export interface Run {
+  id: string;
+  tenantId: string;
+  workflowId: string;
+  status: RunStatus;
+  prompt: string;
+  output: string | null;
+  error: RunError | null;
+  usage: Usage;
+  idempotencyKey: string | null;
+  /**
+   * The workflow's last event cursor when the run was created (null when the log was empty).
+   * Every event of this run comes after it, so `runEvents` replays from here.
+   */
+  eventsAfter: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+export interface Message {
+  id: string;
+  tenantId: string;
+  workflowId: string;
+  runId: string | null;
+  /** Position in the workflow's conversation, 1-based, strictly increasing. */
+  index: number;
+  role: MessageRole;
+  content: string;
+  createdAt: Date;
+}
+
+export const TERMINAL_STATUSES: ReadonlySet<RunStatus> = new Set([
+  'SUCCEEDED',
+  'FAILED',
+  'CANCELLED',
+  'MAX_TURNS_REACHED',
+  'TIMED_OUT',
+]);
+
+export const ACTIVE_STATUSES: readonly RunStatus[] = ['QUEUED', 'RUNNING'];
+
+export function isTerminal(status: RunStatus): boolean {
+  return TERMINAL_STATUSES.has(status);
+}
+
+/**
+ * The run state machine: which statuses a run may move to from each status.
+ * Terminal statuses have no successors, so a run ends exactly once.
+ */
+export const RUN_TRANSITIONS: Readonly<Record<RunStatus, readonly RunStatus[]>> = {
+  QUEUED: ['RUNNING', 'CANCELLED', 'TIMED_OUT', 'FAILED'],
+  RUNNING: ['SUCCEEDED', 'FAILED', 'CANCELLED', 'MAX_TURNS_REACHED', 'TIMED_OUT', 'QUEUED'],
+  SUCCEEDED: [],
+  FAILED: [],
+  CANCELLED: [],
+  MAX_TURNS_REACHED: [],
+  TIMED_OUT: [],
+};
+
+/** Statuses from which `to` may be entered. */
+export function sourcesOf(to: RunStatus): RunStatus[] {
+  return (Object.keys(RUN_TRANSITIONS) as RunStatus[]).filter((from) =>
+    RUN_TRANSITIONS[from].includes(to),
+  );
+}
+
+export function addUsage(a: Usage, b: Usage): Usage {
+  return {
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    totalTokens: a.totalTokens + b.totalTokens,
+  };
+}

@@ -1,0 +1,56 @@
+import type { NewWorkflowEvent, WorkflowEvent } from '../domain/events.ts';
+
+/** Where a subscription starts. */
+export type SubscribePosition =
+  /** Only events published after the subscription is attached. */
+  | { kind: 'live' }
+  /** Every retained event with a cursor greater than `cursor` (null: from the first retained). */
+  | { kind: 'after'; cursor: string | null };
+
+export interface SubscribeOptions {
+  position: SubscribePosition;
+  /** Aborting ends the iterator. */
+  signal?: AbortSignal;
+}
+
+/**
+ * An open subscription. Iterating yields events in cursor order, each once. If the consumer falls
+ * more than the adapter's buffer limit behind, iteration throws `SlowConsumerError`; the consumer
+ * resumes with the cursor of the last event it handled.
+ */
+export interface EventSubscription extends AsyncIterable<WorkflowEvent> {
+  close(): Promise<void>;
+}
+
+/**
+ * The event bus: publishes workflow events live and keeps a replay log per workflow.
+ * Cursors are opaque strings, strictly increasing within a workflow.
+ */
+export interface EventBus {
+  /**
+   * Appends the event to its workflow's replay log, assigning its cursor, and publishes it live
+   * with the same cursor — in one atomic step, so live order equals replay order.
+   */
+  publish(event: NewWorkflowEvent): Promise<WorkflowEvent>;
+  /**
+   * Resolves once the live listener is attached. For `after`, it replays `(cursor, now]` and then
+   * continues live with no gap and no duplicate. A malformed cursor is a `BadUserInputError`.
+   */
+  subscribe(workflowId: string, options: SubscribeOptions): Promise<EventSubscription>;
+  /** Retained events after `cursor` (null: from the first), oldest first, at most `limit`. */
+  read(workflowId: string, cursor: string | null, limit: number): Promise<WorkflowEvent[]>;
+  /** The cursor of the workflow's newest retained event, or null when none is retained. */
+  lastCursor(workflowId: string): Promise<string | null>;
+  /** Drops the workflow's replay log (when the workflow is deleted). */
+  forget(workflowId: string): Promise<void>;
+  /** Resolves when the backing service answers; used by `/readyz`. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class SlowConsumerError extends Error {
+  constructor(readonly limit: number) {
+    super(`Subscriber fell more than ${limit} events behind; resume with the last cursor.`);
+    this.name = 'SlowConsumerError';
+  }
+}
