@@ -26,6 +26,12 @@ export type JobHandler = (job: RunJob, context: JobContext) => Promise<JobOutcom
 export interface JobProcessorOptions {
   /** Jobs executed at once by this processor. */
   concurrency: number;
+  /**
+   * Called once when a job fails for good: attempts exhausted, a `PermanentJobError`, an invalid
+   * payload, or (BullMQ) stalled more often than allowed because its workers died. The run must
+   * still end exactly once, so this is where the worker records the failure.
+   */
+  onFailed?: (job: RunJob, reason: string) => Promise<void>;
 }
 
 export interface JobProcessor {
