@@ -72,3 +72,10 @@ export type NewWorkflowEvent = z.infer<typeof newEventSchema>;
 export type WorkflowEvent = NewWorkflowEvent & { id: string };
 
 export type WorkflowEventType = WorkflowEvent['type'];
+
+/** An event's own fields, without the envelope (tenant, workflow, run, time). */
+export type EventBody = NewWorkflowEvent extends infer E
+  ? E extends NewWorkflowEvent
+    ? Omit<E, 'tenantId' | 'workflowId' | 'runId' | 'at'>
+    : never
+  : never;

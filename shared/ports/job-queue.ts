@@ -6,7 +6,7 @@ export interface RunJob {
 }
 
 export interface JobContext {
-  /** Aborted when the run is cancelled (`requestCancel`) or the processor shuts down. */
+  /** Aborted when the run is cancelled through `requestCancel` (from any process). */
   signal: AbortSignal;
   /** 1-based attempt number. */
   attempt: number;

@@ -1,4 +1,13 @@
-import type { Agent, Message, MessageRole, Run, RunError, RunStatus, Usage, Workflow } from '../domain/types.ts';
+import type {
+  Agent,
+  Message,
+  MessageRole,
+  Run,
+  RunError,
+  RunStatus,
+  Usage,
+  Workflow,
+} from '../domain/types.ts';
 import type { Page, PageArgs } from './pagination.ts';
 
 /**

@@ -1,0 +1,94 @@
+import type { Agent as AgentShape } from '../shared/domain/types.ts';
+import { builder } from './builder.ts';
+import { connectionArgs, defineConnection, toConnection, toPageArgs } from './connection.ts';
+
+export const Agent = builder.objectRef<AgentShape>('Agent').implement({
+  description: 'An agent: a system prompt and a model, used by workflows.',
+  fields: (t) => ({
+    id: t.exposeID('id', { description: 'Unique id.' }),
+    name: t.exposeString('name', { description: 'Display name.' }),
+    systemPrompt: t.exposeString('systemPrompt', {
+      description: 'Instructions given to the model.',
+    }),
+    model: t.exposeString('model', {
+      description: '`provider:model`, e.g. openai:gpt-4.1, anthropic:claude-sonnet-4-5, demo:echo.',
+    }),
+    description: t.exposeString('description', { nullable: true, description: 'Free text.' }),
+    createdAt: t.field({
+      type: 'DateTime',
+      description: 'When it was created.',
+      resolve: (a) => a.createdAt,
+    }),
+    updatedAt: t.field({
+      type: 'DateTime',
+      description: 'When it last changed.',
+      resolve: (a) => a.updatedAt,
+    }),
+  }),
+});
+
+const AgentConnection = defineConnection('Agent', Agent);
+
+const CreateAgentInput = builder.inputType('CreateAgentInput', {
+  description: 'A new agent.',
+  fields: (t) => ({
+    name: t.string({ required: true, description: 'Display name (1–200 characters).' }),
+    systemPrompt: t.string({ required: true, description: 'Instructions given to the model.' }),
+    model: t.string({
+      required: true,
+      description: 'provider:model, e.g. openai:gpt-4.1, anthropic:claude-sonnet-4-5, demo:echo',
+    }),
+    description: t.string({ description: 'Free text (up to 2,000 characters).' }),
+  }),
+});
+
+const UpdateAgentInput = builder.inputType('UpdateAgentInput', {
+  description: 'Changes to an agent; absent fields stay as they are.',
+  fields: (t) => ({
+    name: t.string({ description: 'Display name (1–200 characters).' }),
+    systemPrompt: t.string({ description: 'Instructions given to the model.' }),
+    model: t.string({ description: 'provider:model.' }),
+    description: t.string({ description: 'Free text; null clears it.' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  agent: t.field({
+    type: Agent,
+    nullable: true,
+    description: 'One agent, or null if there is none with this id.',
+    args: { id: t.arg.id({ required: true, description: 'The agent id.' }) },
+    resolve: (_, { id }, ctx) => ctx.loaders.agent.load(id),
+  }),
+  agents: t.field({
+    type: AgentConnection,
+    description: 'Agents, newest first.',
+    args: connectionArgs,
+    resolve: async (_, args, ctx) =>
+      toConnection(await ctx.services.agents.list(ctx.viewer, toPageArgs(args)), (a) => a.id),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  createAgent: t.field({
+    type: Agent,
+    description: 'Creates an agent. An unknown model provider is BAD_USER_INPUT.',
+    args: { input: t.arg({ type: CreateAgentInput, required: true, description: 'The agent.' }) },
+    resolve: (_, { input }, ctx) => ctx.services.agents.create(ctx.viewer, input),
+  }),
+  updateAgent: t.field({
+    type: Agent,
+    description: 'Changes an agent. Workflows without a model of their own follow its model.',
+    args: {
+      id: t.arg.id({ required: true, description: 'The agent id.' }),
+      input: t.arg({ type: UpdateAgentInput, required: true, description: 'The changes.' }),
+    },
+    resolve: (_, { id, input }, ctx) => ctx.services.agents.update(ctx.viewer, id, input),
+  }),
+  deleteAgent: t.field({
+    type: 'ID',
+    description: 'Deletes an agent and returns its id. CONFLICT while workflows use it.',
+    args: { id: t.arg.id({ required: true, description: 'The agent id.' }) },
+    resolve: (_, { id }, ctx) => ctx.services.agents.delete(ctx.viewer, id),
+  }),
+}));

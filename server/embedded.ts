@@ -1,0 +1,35 @@
+/**
+ * `npm start`: gateway and worker in one process. With nothing configured it keeps state in
+ * PGlite under DATA_DIR and carries jobs and events in process; REDIS_URL / DATABASE_URL /
+ * MONGODB_URI switch those to the distributed adapters.
+ */
+import { parseConfig } from '../shared/config.ts';
+import { exitOnSignals, exitOnStartupError } from '../shared/lifecycle.ts';
+import { createLogger } from '../shared/logger.ts';
+import { createRuntime } from '../shared/runtime.ts';
+import { startRuntimeWorker } from '../worker/worker-runtime.ts';
+import { createGatewayApp } from './gateway.ts';
+import { listen } from './http.ts';
+
+try {
+  const config = parseConfig(process.env, 'embedded');
+  const logger = createLogger({ level: config.log.level });
+  const runtime = await createRuntime(config, logger);
+  const worker = startRuntimeWorker(runtime);
+  const http = await listen(createGatewayApp(runtime), config.server.host, config.server.port);
+  logger.info(
+    { url: `${http.url}/graphql`, mode: config.mode, store: config.store.kind },
+    'Agentgate is running (gateway and worker in one process)',
+  );
+  exitOnSignals(
+    [
+      { name: 'http', run: http.close },
+      { name: 'worker', run: worker.close },
+      { name: 'adapters', run: runtime.adapters.close },
+    ],
+    config.shutdownTimeoutMs,
+    logger,
+  );
+} catch (error) {
+  exitOnStartupError(error);
+}

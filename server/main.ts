@@ -1,0 +1,25 @@
+/** `npm run gateway`: a stateless gateway of the distributed mode (REDIS_URL + a store URL). */
+import { parseConfig } from '../shared/config.ts';
+import { exitOnSignals, exitOnStartupError } from '../shared/lifecycle.ts';
+import { createLogger } from '../shared/logger.ts';
+import { createRuntime } from '../shared/runtime.ts';
+import { createGatewayApp } from './gateway.ts';
+import { listen } from './http.ts';
+
+try {
+  const config = parseConfig(process.env, 'gateway');
+  const logger = createLogger({ level: config.log.level, name: 'agentgate-gateway' });
+  const runtime = await createRuntime(config, logger);
+  const http = await listen(createGatewayApp(runtime), config.server.host, config.server.port);
+  logger.info({ url: `${http.url}/graphql`, store: config.store.kind }, 'gateway listening');
+  exitOnSignals(
+    [
+      { name: 'http', run: http.close },
+      { name: 'adapters', run: runtime.adapters.close },
+    ],
+    config.shutdownTimeoutMs,
+    logger,
+  );
+} catch (error) {
+  exitOnStartupError(error);
+}

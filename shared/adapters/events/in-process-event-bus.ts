@@ -1,0 +1,206 @@
+import type { WorkflowEvent } from '../../domain/events.ts';
+import type { EventBus, EventSubscription } from '../../ports/event-bus.ts';
+import { BEFORE_FIRST_KEY, createCursorClock, parseClientCursor } from './cursor.ts';
+import {
+  assertInteger,
+  assertPositive,
+  DEFAULT_MAX_BUFFERED_EVENTS,
+  DEFAULT_REPLAY_PAGE_SIZE,
+  DEFAULT_RETENTION_SECONDS,
+} from './event-bus-options.ts';
+import { type Delivery, EventStream, type ReplayPage } from './event-stream.ts';
+
+/** Events kept per workflow by default; the oldest are dropped past it. */
+export const DEFAULT_MAX_EVENTS_PER_WORKFLOW = 10_000;
+
+export interface InProcessEventBusOptions {
+  /** Seconds a workflow's replay log is kept after its last event (may be fractional). Default 86400 (24 h). */
+  retentionSeconds?: number;
+  /** Events kept per workflow; publishing past it drops the oldest. Default 10000. */
+  maxEventsPerWorkflow?: number;
+  /**
+   * Live events one subscriber may fall behind by; past it its iteration throws
+   * `SlowConsumerError` and its buffer is released. Default 10000.
+   */
+  maxBufferedEvents?: number;
+  /** Events handed to a replaying subscriber per step. Default 500. */
+  replayPageSize?: number;
+  /** The clock, in epoch milliseconds, for retention and cursors. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** The in-process event bus, plus counters for metrics and tests. */
+export interface InProcessEventBus extends EventBus {
+  /** Workflows with a retained log, and live subscriptions. */
+  stats(): { workflows: number; subscribers: number };
+}
+
+interface WorkflowLog {
+  /** Retained events oldest first, from `head` on (dropped ones are compacted away lazily). */
+  entries: Delivery[];
+  head: number;
+  lastPublishedAt: number;
+}
+
+/**
+ * The event bus of the embedded mode: a replay log per workflow in memory, with the same cursors,
+ * retention and subscriber limits as the Redis bus. Publishing only appends to each subscriber's
+ * buffer, so a slow subscriber never blocks the publisher; it falls behind until it is cut off.
+ */
+export function createInProcessEventBus(options: InProcessEventBusOptions = {}): InProcessEventBus {
+  const retentionSeconds = options.retentionSeconds ?? DEFAULT_RETENTION_SECONDS;
+  const maxEventsPerWorkflow = options.maxEventsPerWorkflow ?? DEFAULT_MAX_EVENTS_PER_WORKFLOW;
+  const maxBufferedEvents = options.maxBufferedEvents ?? DEFAULT_MAX_BUFFERED_EVENTS;
+  const replayPageSize = options.replayPageSize ?? DEFAULT_REPLAY_PAGE_SIZE;
+  assertPositive('retentionSeconds', retentionSeconds);
+  assertInteger('maxEventsPerWorkflow', maxEventsPerWorkflow, 1);
+  assertInteger('maxBufferedEvents', maxBufferedEvents, 1);
+  assertInteger('replayPageSize', replayPageSize, 1);
+  const retentionMs = retentionSeconds * 1000;
+  const now = options.now ?? Date.now;
+  const nextCursor = createCursorClock(now);
+  /** In order of last publish, so expired logs are found at the front. */
+  const logs = new Map<string, WorkflowLog>();
+  const subscribers = new Map<string, Set<EventStream>>();
+  let closed = false;
+
+  const isExpired = (log: WorkflowLog, at: number) => at - log.lastPublishedAt >= retentionMs;
+
+  function retainedLog(workflowId: string): WorkflowLog | undefined {
+    const log = logs.get(workflowId);
+    if (log && isExpired(log, now())) {
+      logs.delete(workflowId);
+      return undefined;
+    }
+    return log;
+  }
+
+  function pruneExpired(at: number): void {
+    for (const [workflowId, log] of logs) {
+      if (!isExpired(log, at)) break;
+      logs.delete(workflowId);
+    }
+  }
+
+  /** Index of the first retained entry after `key`. */
+  function indexAfter(log: WorkflowLog, key: bigint): number {
+    let low = log.head;
+    let high = log.entries.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (log.entries[middle]!.key <= key) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  function readPage(workflowId: string, cursor: string | null, count: number): ReplayPage {
+    const log = retainedLog(workflowId);
+    if (!log) return { deliveries: [], next: cursor, exhausted: true };
+    const start = cursor === null ? log.head : indexAfter(log, parseClientCursor(cursor));
+    const end = Math.min(start + count, log.entries.length);
+    const deliveries = log.entries.slice(start, end);
+    return {
+      deliveries,
+      next: deliveries.at(-1)?.event.id ?? cursor,
+      exhausted: end >= log.entries.length,
+    };
+  }
+
+  function assertOpen(): void {
+    if (closed) throw new Error('The event bus is closed.');
+  }
+
+  return {
+    async publish(event) {
+      assertOpen();
+      const at = now();
+      pruneExpired(at);
+      const { id, key } = nextCursor();
+      // Stored as Redis would store it (JSON), so the embedded mode behaves like the distributed
+      // one and later changes to the caller's object never reach the log.
+      const stored: WorkflowEvent = { ...JSON.parse(JSON.stringify(event)), id };
+      const log = retainedLog(event.workflowId) ?? { entries: [], head: 0, lastPublishedAt: at };
+      log.lastPublishedAt = at;
+      logs.delete(event.workflowId);
+      logs.set(event.workflowId, log);
+      const delivery: Delivery = { event: stored, key };
+      log.entries.push(delivery);
+      if (log.entries.length - log.head > maxEventsPerWorkflow) {
+        log.head += 1;
+        if (log.head * 2 >= log.entries.length) {
+          log.entries = log.entries.slice(log.head);
+          log.head = 0;
+        }
+      }
+      // The cursor was assigned and the event appended in this same synchronous step, so live
+      // order equals replay order.
+      for (const stream of subscribers.get(event.workflowId) ?? []) stream.deliver(delivery);
+      return { ...event, id };
+    },
+
+    async subscribe(workflowId, { position, signal }): Promise<EventSubscription> {
+      const replayAfter =
+        position.kind === 'live'
+          ? undefined
+          : {
+              cursor: position.cursor,
+              key: position.cursor === null ? BEFORE_FIRST_KEY : parseClientCursor(position.cursor),
+            };
+      assertOpen();
+      const stream = new EventStream({
+        replayAfter,
+        maxBufferedEvents,
+        signal,
+        fetchPage: async (cursor) => readPage(workflowId, cursor, replayPageSize),
+      });
+      let streams = subscribers.get(workflowId);
+      if (!streams) {
+        streams = new Set();
+        subscribers.set(workflowId, streams);
+      }
+      const joined = streams;
+      joined.add(stream);
+      stream.onDetach(() => {
+        joined.delete(stream);
+        if (joined.size === 0 && subscribers.get(workflowId) === joined) {
+          subscribers.delete(workflowId);
+        }
+      });
+      return stream;
+    },
+
+    async read(workflowId, cursor, limit) {
+      if (cursor !== null) parseClientCursor(cursor);
+      assertInteger('limit', limit, 0);
+      return readPage(workflowId, cursor, limit).deliveries.map((delivery) => delivery.event);
+    },
+
+    async lastCursor(workflowId) {
+      const log = retainedLog(workflowId);
+      return log?.entries.at(-1)?.event.id ?? null;
+    },
+
+    async forget(workflowId) {
+      logs.delete(workflowId);
+    },
+
+    async ping() {
+      assertOpen();
+    },
+
+    stats() {
+      let count = 0;
+      for (const streams of subscribers.values()) count += streams.size;
+      return { workflows: logs.size, subscribers: count };
+    },
+
+    async close() {
+      closed = true;
+      for (const streams of [...subscribers.values()]) {
+        for (const stream of [...streams]) await stream.close();
+      }
+      logs.clear();
+    },
+  };
+}

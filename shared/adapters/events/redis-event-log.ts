@@ -1,0 +1,172 @@
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { type NewWorkflowEvent, newEventSchema, type WorkflowEvent } from '../../domain/events.ts';
+import { cursorKey, isLastPossibleKey } from './cursor.ts';
+import type { EventBusLogger } from './event-bus-options.ts';
+import type { Delivery, ReplayPage } from './event-stream.ts';
+
+/** The stream entry field that holds the event's JSON. */
+const EVENT_FIELD = 'event';
+
+/**
+ * Appends the event to the workflow's stream and publishes it with the id Redis assigned, in one
+ * atomic step: no other publish can slip between the XADD and the PUBLISH, so live order equals
+ * replay order. The live payload is built by concatenation because cjson would turn the event's
+ * empty arrays into objects (and back) and re-encode its strings.
+ *
+ * KEYS[1] the workflow's stream; ARGV[1] the event as JSON; ARGV[2] retention in milliseconds;
+ * ARGV[3] approximate MAXLEN, '0' for none; ARGV[4] the workflow's live channel.
+ */
+const PUBLISH_SCRIPT = `
+local id
+if ARGV[3] ~= '0' then
+  id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[3], '*', '${EVENT_FIELD}', ARGV[1])
+else
+  id = redis.call('XADD', KEYS[1], '*', '${EVENT_FIELD}', ARGV[1])
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+redis.call('PUBLISH', ARGV[4], '{"id":"' .. id .. '","event":' .. ARGV[1] .. '}')
+return id
+`;
+
+interface ScriptedRedis extends Redis {
+  agentgatePublishWorkflowEvent(
+    streamKey: string,
+    eventJson: string,
+    retentionMs: string,
+    maxLen: string,
+    channel: string,
+  ): Promise<string>;
+}
+
+// The envelope only; toDelivery validates the event itself.
+const liveMessageSchema = z.object({ id: z.string(), event: z.unknown() });
+
+export interface RedisEventLogOptions {
+  /** The connection for commands (not the subscriber). */
+  client: Redis;
+  prefix: string;
+  retentionSeconds: number;
+  maxLen: number | undefined;
+  logger: EventBusLogger;
+}
+
+/** The replay log: one Redis Stream per workflow, whose entry ids are the event cursors. */
+export interface RedisEventLog {
+  channel(workflowId: string): string;
+  streamKey(workflowId: string): string;
+  /** Appends and publishes the event; resolves with its cursor. */
+  append(event: NewWorkflowEvent): Promise<string>;
+  /** Up to `count` entries after `cursor` (exclusive; null: from the first), invalid ones dropped. */
+  readPage(workflowId: string, cursor: string | null, count: number): Promise<ReplayPage>;
+  /** The id of the newest entry, or null when the stream is empty or gone. */
+  lastId(workflowId: string): Promise<string | null>;
+  forget(workflowId: string): Promise<void>;
+  /** Validates a message from the live channel; null (and a warning) when it is not an event. */
+  decodeLiveMessage(workflowId: string, message: unknown): Delivery | null;
+}
+
+export function createRedisEventLog(options: RedisEventLogOptions): RedisEventLog {
+  const { prefix, logger } = options;
+  const retentionMs = String(Math.round(options.retentionSeconds * 1000));
+  const maxLen = String(options.maxLen ?? 0);
+  const client = options.client as ScriptedRedis;
+  client.defineCommand('agentgatePublishWorkflowEvent', { numberOfKeys: 1, lua: PUBLISH_SCRIPT });
+
+  const streamKey = (workflowId: string) => `${prefix}:events:${workflowId}`;
+  const channel = (workflowId: string) => `${prefix}:events-live:${workflowId}`;
+
+  // Redis is a trust boundary: whatever comes back is validated before anyone sees it.
+  function toDelivery(
+    workflowId: string,
+    id: string,
+    data: unknown,
+    source: 'stream' | 'channel',
+  ): Delivery | null {
+    const key = cursorKey(id);
+    const parsed = newEventSchema.safeParse(data);
+    if (key !== null && parsed.success && parsed.data.workflowId === workflowId) {
+      const event: WorkflowEvent = { ...parsed.data, id };
+      return { event, key };
+    }
+    logger.warn(
+      {
+        workflowId,
+        id,
+        source,
+        issues: parsed.success ? [{ message: 'wrong id or workflow' }] : parsed.error.issues,
+      },
+      'Dropped an invalid event read back from Redis.',
+    );
+    return null;
+  }
+
+  function decodeEntry(workflowId: string, id: string, fields: string[]): Delivery | null {
+    let data: unknown;
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+      if (fields[i] !== EVENT_FIELD) continue;
+      try {
+        data = JSON.parse(fields[i + 1]!);
+      } catch {
+        data = undefined;
+      }
+      break;
+    }
+    return toDelivery(workflowId, id, data, 'stream');
+  }
+
+  return {
+    channel,
+    streamKey,
+
+    append(event) {
+      return client.agentgatePublishWorkflowEvent(
+        streamKey(event.workflowId),
+        JSON.stringify(event),
+        retentionMs,
+        maxLen,
+        channel(event.workflowId),
+      );
+    },
+
+    async readPage(workflowId, cursor, count) {
+      // Nothing can follow the largest id, and Redis rejects it as an exclusive start.
+      if (cursor !== null && isLastPossibleKey(cursorKey(cursor)!)) {
+        return { deliveries: [], next: cursor, exhausted: true };
+      }
+      const start = cursor === null ? '-' : `(${cursor}`;
+      const entries = await client.xrange(streamKey(workflowId), start, '+', 'COUNT', count);
+      const deliveries: Delivery[] = [];
+      for (const [id, fields] of entries) {
+        const delivery = decodeEntry(workflowId, id, fields);
+        if (delivery) deliveries.push(delivery);
+      }
+      return {
+        deliveries,
+        next: entries.at(-1)?.[0] ?? cursor,
+        exhausted: entries.length < count,
+      };
+    },
+
+    async lastId(workflowId) {
+      const entries = await client.xrevrange(streamKey(workflowId), '+', '-', 'COUNT', 1);
+      return entries[0]?.[0] ?? null;
+    },
+
+    async forget(workflowId) {
+      await client.del(streamKey(workflowId));
+    },
+
+    decodeLiveMessage(workflowId, message) {
+      const parsed = liveMessageSchema.safeParse(message);
+      if (!parsed.success) {
+        logger.warn(
+          { workflowId, source: 'channel', issues: parsed.error.issues },
+          'Dropped an invalid message from the live channel.',
+        );
+        return null;
+      }
+      return toDelivery(workflowId, parsed.data.id, parsed.data.event, 'channel');
+    },
+  };
+}

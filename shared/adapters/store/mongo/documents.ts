@@ -1,0 +1,147 @@
+import { type Collection, type Db, MongoServerError } from 'mongodb';
+import type {
+  Agent,
+  Message,
+  MessageRole,
+  Run,
+  RunError,
+  RunStatus,
+  Usage,
+  Workflow,
+} from '../../../domain/types.ts';
+
+/**
+ * Documents as stored in MongoDB: the record's id is `_id` (a ULID, so sorting on `_id` is
+ * creation order) and every document carries `tenantId`.
+ */
+
+export interface AgentDoc {
+  _id: string;
+  tenantId: string;
+  name: string;
+  systemPrompt: string;
+  model: string;
+  description: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface WorkflowDoc {
+  _id: string;
+  tenantId: string;
+  agentId: string;
+  title: string | null;
+  model: string | null;
+  maxTurns: number;
+  createdAt: Date;
+}
+
+export interface RunDoc {
+  _id: string;
+  tenantId: string;
+  workflowId: string;
+  status: RunStatus;
+  prompt: string;
+  output: string | null;
+  error: RunError | null;
+  usage: Usage;
+  /** Null once the key is older than the idempotency window (or when none was given). */
+  idempotencyKey: string | null;
+  eventsAfter: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+export interface MessageDoc {
+  _id: string;
+  tenantId: string;
+  workflowId: string;
+  runId: string | null;
+  index: number;
+  role: MessageRole;
+  content: string;
+  createdAt: Date;
+}
+
+/** The store's collections, typed. */
+export interface Collections {
+  agents: Collection<AgentDoc>;
+  workflows: Collection<WorkflowDoc>;
+  runs: Collection<RunDoc>;
+  messages: Collection<MessageDoc>;
+}
+
+export function collectionsOf(db: Db): Collections {
+  return {
+    agents: db.collection<AgentDoc>('agents'),
+    workflows: db.collection<WorkflowDoc>('workflows'),
+    runs: db.collection<RunDoc>('runs'),
+    messages: db.collection<MessageDoc>('messages'),
+  };
+}
+
+/** True for MongoDB's duplicate key error (E11000), from single and bulk writes alike. */
+export function isDuplicateKey(error: unknown): boolean {
+  return error instanceof MongoServerError && error.code === 11000;
+}
+
+export function toAgent({ _id, ...doc }: AgentDoc): Agent {
+  return {
+    id: _id,
+    tenantId: doc.tenantId,
+    name: doc.name,
+    systemPrompt: doc.systemPrompt,
+    model: doc.model,
+    description: doc.description,
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt,
+  };
+}
+
+export function toWorkflow({ _id, ...doc }: WorkflowDoc): Workflow {
+  return {
+    id: _id,
+    tenantId: doc.tenantId,
+    agentId: doc.agentId,
+    title: doc.title,
+    model: doc.model,
+    maxTurns: doc.maxTurns,
+    createdAt: doc.createdAt,
+  };
+}
+
+export function toRun({ _id, ...doc }: RunDoc): Run {
+  return {
+    id: _id,
+    tenantId: doc.tenantId,
+    workflowId: doc.workflowId,
+    status: doc.status,
+    prompt: doc.prompt,
+    output: doc.output,
+    error: doc.error ? { code: doc.error.code, message: doc.error.message } : null,
+    usage: {
+      inputTokens: doc.usage.inputTokens,
+      outputTokens: doc.usage.outputTokens,
+      totalTokens: doc.usage.totalTokens,
+    },
+    idempotencyKey: doc.idempotencyKey,
+    eventsAfter: doc.eventsAfter,
+    createdAt: doc.createdAt,
+    startedAt: doc.startedAt,
+    finishedAt: doc.finishedAt,
+  };
+}
+
+export function toMessage({ _id, ...doc }: MessageDoc): Message {
+  return {
+    id: _id,
+    tenantId: doc.tenantId,
+    workflowId: doc.workflowId,
+    runId: doc.runId,
+    index: doc.index,
+    role: doc.role,
+    content: doc.content,
+    createdAt: doc.createdAt,
+  };
+}

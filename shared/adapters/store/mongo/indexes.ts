@@ -1,0 +1,36 @@
+import type { Collections } from './documents.ts';
+
+/**
+ * Creates every index the store relies on. `createIndexes` with an identical spec is a no-op, so
+ * this is idempotent and safe from every process at once.
+ */
+export async function ensureIndexes({ agents, workflows, runs, messages }: Collections) {
+  await Promise.all([
+    agents.createIndexes([{ key: { tenantId: 1, _id: 1 }, name: 'agents_by_tenant' }]),
+    workflows.createIndexes([
+      { key: { tenantId: 1, _id: 1 }, name: 'workflows_by_tenant' },
+      { key: { tenantId: 1, agentId: 1 }, name: 'workflows_by_agent' },
+    ]),
+    runs.createIndexes([
+      { key: { workflowId: 1, _id: 1 }, name: 'runs_by_workflow' },
+      // The database, not the caller, guarantees at most one RUNNING run per workflow: racing
+      // starts in any number of processes collide on this index and all but one fail.
+      {
+        key: { workflowId: 1 },
+        name: 'runs_one_running',
+        unique: true,
+        partialFilterExpression: { status: 'RUNNING' },
+      },
+      // Only string keys are indexed: runs without a key, or whose key expired, hold null.
+      {
+        key: { tenantId: 1, idempotencyKey: 1 },
+        name: 'runs_idempotency_key',
+        unique: true,
+        partialFilterExpression: { idempotencyKey: { $type: 'string' } },
+      },
+    ]),
+    messages.createIndexes([
+      { key: { workflowId: 1, index: 1 }, name: 'messages_by_workflow', unique: true },
+    ]),
+  ]);
+}

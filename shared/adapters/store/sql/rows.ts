@@ -1,0 +1,153 @@
+import type {
+  Agent,
+  Message,
+  MessageRole,
+  Run,
+  RunStatus,
+  Usage,
+  Workflow,
+} from '../../../domain/types.ts';
+
+/**
+ * Row shapes as the drivers return them, and their mapping to domain records. `pg` returns
+ * int8 aggregates as strings and PGlite as numbers, so numbers go through `Number()`; timestamps
+ * arrive as Date from both, but are normalised anyway.
+ */
+
+type Timestamp = Date | string;
+
+export interface AgentRow {
+  tenant_id: string;
+  id: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  name: string;
+  system_prompt: string;
+  model: string;
+  description: string | null;
+}
+
+export interface WorkflowRow {
+  tenant_id: string;
+  id: string;
+  created_at: Timestamp;
+  max_turns: number;
+  agent_id: string;
+  title: string | null;
+  model: string | null;
+}
+
+export interface RunRow {
+  tenant_id: string;
+  id: string;
+  created_at: Timestamp;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  input_tokens: number | string;
+  output_tokens: number | string;
+  total_tokens: number | string;
+  workflow_id: string;
+  status: RunStatus;
+  prompt: string;
+  output: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  idempotency_key: string | null;
+  events_after: string | null;
+}
+
+export interface MessageRow {
+  id: string;
+  created_at: Timestamp;
+  idx: number;
+  tenant_id: string;
+  workflow_id: string;
+  run_id: string | null;
+  role: MessageRole;
+  content: string;
+}
+
+export interface UsageRow {
+  workflow_id: string;
+  input_tokens: number | string;
+  output_tokens: number | string;
+  total_tokens: number | string;
+}
+
+function toDate(value: Timestamp): Date {
+  return value instanceof Date ? value : new Date(value);
+}
+
+function toDateOrNull(value: Timestamp | null): Date | null {
+  return value === null ? null : toDate(value);
+}
+
+export function toAgent(row: AgentRow): Agent {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    name: row.name,
+    systemPrompt: row.system_prompt,
+    model: row.model,
+    description: row.description,
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+  };
+}
+
+export function toWorkflow(row: WorkflowRow): Workflow {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    agentId: row.agent_id,
+    title: row.title,
+    model: row.model,
+    maxTurns: Number(row.max_turns),
+    createdAt: toDate(row.created_at),
+  };
+}
+
+export function toUsage(
+  row: Pick<UsageRow, 'input_tokens' | 'output_tokens' | 'total_tokens'>,
+): Usage {
+  return {
+    inputTokens: Number(row.input_tokens),
+    outputTokens: Number(row.output_tokens),
+    totalTokens: Number(row.total_tokens),
+  };
+}
+
+export function toRun(row: RunRow): Run {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    workflowId: row.workflow_id,
+    status: row.status,
+    prompt: row.prompt,
+    output: row.output,
+    // Both columns are written together, so one being null means there is no error.
+    error:
+      row.error_code === null || row.error_message === null
+        ? null
+        : { code: row.error_code, message: row.error_message },
+    usage: toUsage(row),
+    idempotencyKey: row.idempotency_key,
+    eventsAfter: row.events_after,
+    createdAt: toDate(row.created_at),
+    startedAt: toDateOrNull(row.started_at),
+    finishedAt: toDateOrNull(row.finished_at),
+  };
+}
+
+export function toMessage(row: MessageRow): Message {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    workflowId: row.workflow_id,
+    runId: row.run_id,
+    index: Number(row.idx),
+    role: row.role,
+    content: row.content,
+    createdAt: toDate(row.created_at),
+  };
+}

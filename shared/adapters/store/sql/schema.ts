@@ -1,0 +1,94 @@
+import type { SqlDriver } from './sql-driver.ts';
+
+/**
+ * Tables and indexes of the SQL store. Every table carries `tenant_id` and every query filters by
+ * it. Ids are ULIDs, so `ORDER BY id` is creation order and keyset pages need no timestamp index.
+ */
+
+/** Arbitrary constant naming the advisory lock that serialises `init()` across processes. */
+const INIT_LOCK_KEY = 727_465_001;
+
+/** Names of the constraints whose violations the store turns into results. */
+export const CONSTRAINTS = {
+  oneRunningRun: 'runs_one_running',
+  idempotencyKey: 'runs_idempotency_key',
+} as const;
+
+const TABLES: readonly string[] = [
+  `CREATE TABLE IF NOT EXISTS agents (
+    tenant_id text NOT NULL,
+    id text NOT NULL,
+    created_at timestamptz NOT NULL,
+    updated_at timestamptz NOT NULL,
+    name text NOT NULL,
+    system_prompt text NOT NULL,
+    model text NOT NULL,
+    description text,
+    PRIMARY KEY (tenant_id, id)
+  )`,
+  // message_count is the last message index handed out; append bumps it under the row lock.
+  `CREATE TABLE IF NOT EXISTS workflows (
+    tenant_id text NOT NULL,
+    id text NOT NULL,
+    created_at timestamptz NOT NULL,
+    max_turns integer NOT NULL,
+    message_count integer NOT NULL DEFAULT 0,
+    agent_id text NOT NULL,
+    title text,
+    model text,
+    PRIMARY KEY (tenant_id, id)
+  )`,
+  'CREATE INDEX IF NOT EXISTS workflows_by_agent ON workflows (tenant_id, agent_id)',
+  `CREATE TABLE IF NOT EXISTS runs (
+    tenant_id text NOT NULL,
+    id text NOT NULL,
+    created_at timestamptz NOT NULL,
+    started_at timestamptz,
+    finished_at timestamptz,
+    input_tokens integer NOT NULL DEFAULT 0,
+    output_tokens integer NOT NULL DEFAULT 0,
+    total_tokens integer NOT NULL DEFAULT 0,
+    workflow_id text NOT NULL,
+    status text NOT NULL,
+    prompt text NOT NULL,
+    output text,
+    error_code text,
+    error_message text,
+    idempotency_key text,
+    events_after text,
+    PRIMARY KEY (tenant_id, id)
+  )`,
+  'CREATE INDEX IF NOT EXISTS runs_by_workflow ON runs (workflow_id, id)',
+  // The database, not the caller, guarantees at most one RUNNING run per workflow: concurrent
+  // starts from any number of processes race on this index and all but one fail.
+  `CREATE UNIQUE INDEX IF NOT EXISTS ${CONSTRAINTS.oneRunningRun}
+    ON runs (workflow_id) WHERE status = 'RUNNING'`,
+  `CREATE UNIQUE INDEX IF NOT EXISTS ${CONSTRAINTS.idempotencyKey}
+    ON runs (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL`,
+  // Messages are rows of their own with only two indexes (id, and position in the workflow), so
+  // a stored message costs little more than its content.
+  `CREATE TABLE IF NOT EXISTS messages (
+    id text PRIMARY KEY,
+    created_at timestamptz NOT NULL,
+    idx integer NOT NULL,
+    tenant_id text NOT NULL,
+    workflow_id text NOT NULL,
+    run_id text,
+    role text NOT NULL,
+    content text NOT NULL
+  )`,
+  'CREATE UNIQUE INDEX IF NOT EXISTS messages_by_workflow ON messages (workflow_id, idx)',
+];
+
+/**
+ * Creates the schema (when named), tables and indexes. Idempotent, and safe when several
+ * processes run it at once: `CREATE ... IF NOT EXISTS` alone can still race on the catalog, so
+ * the statements run under a transaction-scoped advisory lock.
+ */
+export async function migrate(driver: SqlDriver, schema: string | undefined): Promise<void> {
+  await driver.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [INIT_LOCK_KEY]);
+    if (schema !== undefined) await tx.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    for (const statement of TABLES) await tx.query(statement);
+  });
+}

@@ -1,0 +1,80 @@
+import type { Agent } from '../../../domain/types.ts';
+import { newId } from '../../../ids.ts';
+import type { Page, PageArgs } from '../../../ports/pagination.ts';
+import type { AgentPatch, AgentStore, NewAgent } from '../../../ports/store.ts';
+import { inKeyOrder, toPage } from '../store-helpers.ts';
+import { type AgentRow, toAgent } from './rows.ts';
+import type { SqlExecutor } from './sql-driver.ts';
+
+/** Patch fields and the columns they write. */
+const PATCH_COLUMNS = {
+  name: 'name',
+  systemPrompt: 'system_prompt',
+  model: 'model',
+  description: 'description',
+} as const satisfies Record<keyof AgentPatch, string>;
+
+/** Agents in the `agents` table. */
+export function createSqlAgentStore(db: SqlExecutor): AgentStore {
+  return {
+    async create(input: NewAgent): Promise<Agent> {
+      const now = new Date();
+      const [row] = await db.query<AgentRow>(
+        `INSERT INTO agents (tenant_id, id, created_at, updated_at, name, system_prompt, model, description)
+         VALUES ($1, $2, $3, $3, $4, $5, $6, $7) RETURNING *`,
+        [
+          input.tenantId,
+          newId(),
+          now,
+          input.name,
+          input.systemPrompt,
+          input.model,
+          input.description,
+        ],
+      );
+      return toAgent(row!);
+    },
+
+    async getMany(tenantId: string, ids: readonly string[]): Promise<(Agent | null)[]> {
+      if (ids.length === 0) return [];
+      const rows = await db.query<AgentRow>(
+        'SELECT * FROM agents WHERE tenant_id = $1 AND id = ANY($2::text[])',
+        [tenantId, ids],
+      );
+      return inKeyOrder(ids, rows.map(toAgent), (agent) => agent.id);
+    },
+
+    async list(tenantId: string, page: PageArgs): Promise<Page<Agent>> {
+      const rows = await db.query<AgentRow>(
+        `SELECT * FROM agents WHERE tenant_id = $1 AND ($2::text IS NULL OR id < $2)
+         ORDER BY id DESC LIMIT $3`,
+        [tenantId, page.after ?? null, page.first + 1],
+      );
+      return toPage(rows.map(toAgent), page.first);
+    },
+
+    async update(tenantId: string, id: string, patch: AgentPatch): Promise<Agent | null> {
+      const params: unknown[] = [tenantId, id, new Date()];
+      const sets = ['updated_at = $3'];
+      for (const [field, column] of Object.entries(PATCH_COLUMNS)) {
+        const value = patch[field as keyof AgentPatch];
+        if (value === undefined) continue;
+        params.push(value);
+        sets.push(`${column} = $${params.length}`);
+      }
+      const [row] = await db.query<AgentRow>(
+        `UPDATE agents SET ${sets.join(', ')} WHERE tenant_id = $1 AND id = $2 RETURNING *`,
+        params,
+      );
+      return row ? toAgent(row) : null;
+    },
+
+    async delete(tenantId: string, id: string): Promise<boolean> {
+      const rows = await db.query<{ id: string }>(
+        'DELETE FROM agents WHERE tenant_id = $1 AND id = $2 RETURNING id',
+        [tenantId, id],
+      );
+      return rows.length > 0;
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import type { Store } from '../../../ports/store.ts';
+import { migrate } from './schema.ts';
+import { createSqlAgentStore } from './sql-agent-store.ts';
+import { assertIdentifier, type SqlDriver } from './sql-driver.ts';
+import { createSqlMessageStore } from './sql-message-store.ts';
+import { createSqlRunStore } from './sql-run-store.ts';
+import { createSqlWorkflowStore } from './sql-workflow-store.ts';
+
+export interface SqlStoreOptions {
+  /**
+   * Schema that `init()` creates when missing. The driver must already point every connection's
+   * `search_path` at it; the store's SQL names no schema. Default: none (the driver's default).
+   */
+  schema?: string | undefined;
+}
+
+/**
+ * The SQL store over any PostgreSQL driver: one implementation for a server (`pg`) and for the
+ * embedded PGlite, so both modes run the same SQL.
+ */
+export function createSqlStore(driver: SqlDriver, options: SqlStoreOptions = {}): Store {
+  const schema =
+    options.schema === undefined ? undefined : assertIdentifier(options.schema, 'Schema name');
+  return {
+    agents: createSqlAgentStore(driver),
+    workflows: createSqlWorkflowStore(driver),
+    runs: createSqlRunStore(driver),
+    messages: createSqlMessageStore(driver),
+    init: () => migrate(driver, schema),
+    async ping() {
+      await driver.query('SELECT 1');
+    },
+    close: () => driver.close(),
+  };
+}

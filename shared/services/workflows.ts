@@ -1,0 +1,73 @@
+import type { Message, Workflow } from '../domain/types.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
+import type { Page, PageArgs } from '../ports/pagination.ts';
+import type { ServiceDeps, Viewer } from './types.ts';
+import { intInRange, optionalText } from './validation.ts';
+
+export const WORKFLOW_LIMITS = { title: 500, maxTurns: 1_000 } as const;
+
+export interface CreateWorkflowInput {
+  agentId: string;
+  title?: string | null;
+  model?: string | null;
+  maxTurns?: number | null;
+}
+
+export type WorkflowService = ReturnType<typeof createWorkflowService>;
+
+/** Workflows (conversations): validation and authorisation around the workflow store. */
+export function createWorkflowService({
+  store,
+  bus,
+  models,
+  limits,
+}: Pick<ServiceDeps, 'store' | 'bus' | 'models' | 'limits'>) {
+  return {
+    async create(viewer: Viewer, input: CreateWorkflowInput): Promise<Workflow> {
+      const title = optionalText('title', input.title, WORKFLOW_LIMITS.title);
+      const maxTurns = intInRange(
+        'maxTurns',
+        input.maxTurns ?? limits.defaultMaxTurns,
+        1,
+        WORKFLOW_LIMITS.maxTurns,
+      );
+      const model = input.model?.trim() || null;
+      if (model) models.validate(model);
+      const [agent] = await store.agents.getMany(viewer.tenantId, [input.agentId]);
+      if (!agent) throw new NotFoundError('Agent', input.agentId);
+      return store.workflows.create({
+        tenantId: viewer.tenantId,
+        agentId: agent.id,
+        title,
+        model,
+        maxTurns,
+      });
+    },
+
+    /** Refuses while a run is queued or running; otherwise removes runs, messages and events. */
+    async delete(viewer: Viewer, id: string): Promise<string> {
+      const [workflow] = await store.workflows.getMany(viewer.tenantId, [id]);
+      if (!workflow) throw new NotFoundError('Workflow', id);
+      const [active] = await store.runs.activeByWorkflow(viewer.tenantId, [id]);
+      if (active) {
+        throw new ConflictError(
+          `Workflow ${JSON.stringify(id)} has an active run (${active.id}); cancel it first.`,
+          { runId: active.id },
+        );
+      }
+      if (!(await store.workflows.delete(viewer.tenantId, id)))
+        throw new NotFoundError('Workflow', id);
+      await bus.forget(id);
+      return id;
+    },
+
+    list(viewer: Viewer, page: PageArgs): Promise<Page<Workflow>> {
+      return store.workflows.list(viewer.tenantId, page);
+    },
+
+    /** The conversation of a workflow the caller has already loaded, oldest first. */
+    messages(viewer: Viewer, workflowId: string, page: PageArgs): Promise<Page<Message>> {
+      return store.messages.list(viewer.tenantId, workflowId, page);
+    },
+  };
+}

@@ -1,0 +1,223 @@
+import {
+  type LanguageModel,
+  type LanguageModelUsage,
+  stepCountIs,
+  streamText,
+  type ToolSet,
+} from 'ai';
+import {
+  addUsage,
+  type Message,
+  type RunError,
+  type Usage,
+  ZERO_USAGE,
+} from '../shared/domain/types.ts';
+import { toModelMessages } from './agent-loop-messages.ts';
+import { isAbortError, toRunError } from './models/errors.ts';
+
+/**
+ * Where the loop reports a run's progress. Every call is awaited before the loop reads further
+ * from the model (backpressure), and calls arrive in order, so the caller can persist, then
+ * publish, each one before the next exists.
+ */
+export interface LoopSink {
+  /** Every non-empty text delta, in order. The message's id is known before the message is stored. */
+  delta(messageId: string, delta: string): Promise<void>;
+  /**
+   * A completed message; the caller persists, then publishes it. The concatenated deltas of an
+   * assistant message equal its `content`. A message whose deltas were sent is always completed,
+   * also when the run fails or is cancelled mid-stream (with the text streamed so far).
+   */
+  message(message: { id: string; role: 'ASSISTANT' | 'TOOL'; content: string }): Promise<void>;
+  /** The run's cumulative usage, after each model step. */
+  usage(total: Usage): Promise<void>;
+  /** A diagnostic event for the run's log (API.md `LogEvent`). */
+  log(event: string, detail?: unknown): Promise<void>;
+}
+
+/** Options of {@link runAgentLoop}. */
+export interface AgentLoopOptions {
+  /** The model to call, from the model registry. */
+  model: LanguageModel;
+  /** The agent's system prompt. */
+  system: string;
+  /** The workflow's earlier messages, oldest first, WITHOUT this run's prompt. */
+  history: Message[];
+  /** This run's user prompt (the caller has already stored it as a USER message). */
+  prompt: string;
+  /** Most model steps (calls) the run may take; a positive integer. */
+  maxTurns: number;
+  /** Retries of a failed model call on retryable errors (429, 5xx, network), as the AI SDK counts them; 0 disables. */
+  maxRetries: number;
+  /** Tools the model may call; passed to the AI SDK as is. */
+  tools?: ToolSet;
+  /**
+   * Aborting it cancels the run: the provider request is torn down and the loop ends CANCELLED,
+   * whatever the reason (the caller tells a timeout from a cancel by `signal.reason`).
+   */
+  signal: AbortSignal;
+  /** A fresh id for each assistant message, so deltas can name their message before it is stored. */
+  newMessageId: () => string;
+  sink: LoopSink;
+}
+
+/**
+ * How a run's loop ended. `output` is the final assistant text: the last step's text when the
+ * loop ended normally, else the last assistant message of the run (null when there was none).
+ * `MAX_TURNS_REACHED`: the last allowed step still asked for tool calls.
+ */
+export type LoopResult =
+  | { status: 'SUCCEEDED'; output: string; usage: Usage }
+  | { status: 'MAX_TURNS_REACHED'; output: string | null; usage: Usage }
+  | { status: 'FAILED'; error: RunError; output: string | null; usage: Usage }
+  | { status: 'CANCELLED'; output: string | null; usage: Usage };
+
+/** Marks a failure of the caller's own sink, which must reach the caller instead of becoming FAILED. */
+class SinkFailure {
+  constructor(readonly error: unknown) {}
+}
+
+async function guard(call: Promise<void>): Promise<void> {
+  try {
+    await call;
+  } catch (error) {
+    throw new SinkFailure(error);
+  }
+}
+
+function toUsage(usage: LanguageModelUsage): Usage {
+  const inputTokens = usage.inputTokens ?? 0;
+  const outputTokens = usage.outputTokens ?? 0;
+  return {
+    inputTokens,
+    outputTokens,
+    totalTokens: usage.totalTokens ?? inputTokens + outputTokens,
+  };
+}
+
+/**
+ * Runs one agent turn on the AI SDK's `streamText`: sends the conversation, streams the answer
+ * into the sink, and takes up to `maxTurns` model steps. Provider failures end the run FAILED
+ * (with `toRunError`'s code) and an aborted `signal` ends it CANCELLED; neither throws.
+ *
+ * @throws the sink's own error when a sink call rejects (the provider request is aborted first),
+ *   and a RangeError for a `maxTurns` that is not a positive integer.
+ */
+export async function runAgentLoop(options: AgentLoopOptions): Promise<LoopResult> {
+  const { sink, signal } = options;
+  if (!Number.isInteger(options.maxTurns) || options.maxTurns < 1) {
+    throw new RangeError(`maxTurns must be a positive integer, got ${options.maxTurns}.`);
+  }
+  // The loop reports the SDK's warnings through the sink (`start-step` below); its default
+  // logger would print them. A logger the process configured itself is left alone.
+  globalThis.AI_SDK_LOG_WARNINGS ??= false;
+  // Aborted when the loop leaves early, so no provider request outlives the loop.
+  const stop = new AbortController();
+
+  let usage: Usage = ZERO_USAGE;
+  let stepCount = 0;
+  let current: { id: string; text: string } | undefined;
+  let lastStepText = '';
+  let lastMessage: string | null = null;
+  let lastFinishReason: string | undefined;
+  let failure: { error: unknown } | undefined;
+
+  const completeMessage = async () => {
+    if (!current) return;
+    const { id, text } = current;
+    current = undefined;
+    lastMessage = text;
+    await guard(sink.message({ id, role: 'ASSISTANT', content: text }));
+  };
+
+  try {
+    const result = streamText({
+      model: options.model,
+      system: options.system,
+      messages: toModelMessages(options.history, options.prompt),
+      tools: options.tools,
+      stopWhen: stepCountIs(options.maxTurns),
+      maxRetries: options.maxRetries,
+      abortSignal: AbortSignal.any([signal, stop.signal]),
+      // Errors arrive as `error` parts below; the default handler would print them.
+      onError: () => {},
+    });
+
+    stream: for await (const part of result.fullStream) {
+      switch (part.type) {
+        case 'start-step':
+          current = undefined;
+          if (part.warnings.length > 0) {
+            await guard(sink.log('model-warnings', { warnings: part.warnings }));
+          }
+          break;
+        case 'text-delta':
+          if (part.text.length === 0) break;
+          current ??= { id: options.newMessageId(), text: '' };
+          current.text += part.text;
+          await guard(sink.delta(current.id, part.text));
+          break;
+        case 'finish-step':
+          stepCount += 1;
+          lastStepText = current?.text ?? '';
+          lastFinishReason = part.finishReason;
+          await completeMessage();
+          usage = addUsage(usage, toUsage(part.usage));
+          await guard(sink.usage(usage));
+          await guard(
+            sink.log('step-finished', { step: stepCount, finishReason: part.finishReason }),
+          );
+          break;
+        // Tool execution and TOOL messages arrive with tool support; until then they are logged.
+        case 'tool-call':
+          await guard(
+            sink.log('tool-call', {
+              toolCallId: part.toolCallId,
+              name: part.toolName,
+              arguments: part.input,
+            }),
+          );
+          break;
+        case 'tool-error':
+          await guard(
+            sink.log('tool-error', {
+              toolCallId: part.toolCallId,
+              name: part.toolName,
+              error: part.error instanceof Error ? part.error.message : String(part.error),
+            }),
+          );
+          break;
+        case 'error':
+          failure = { error: part.error };
+          break stream;
+        case 'abort':
+          break stream;
+      }
+    }
+  } catch (error) {
+    if (error instanceof SinkFailure) {
+      stop.abort();
+      throw error.error;
+    }
+    failure = { error };
+  } finally {
+    stop.abort();
+  }
+
+  const cancelled = signal.aborted || (failure !== undefined && isAbortError(failure.error));
+  if (!cancelled && !failure) {
+    return lastFinishReason === 'tool-calls' && stepCount >= options.maxTurns
+      ? { status: 'MAX_TURNS_REACHED', output: lastMessage, usage }
+      : { status: 'SUCCEEDED', output: lastStepText, usage };
+  }
+
+  // Deltas of the interrupted step were already published: complete their message so the
+  // deltas still add up to a stored message.
+  try {
+    await completeMessage();
+  } catch (error) {
+    throw error instanceof SinkFailure ? error.error : error;
+  }
+  if (!failure || cancelled) return { status: 'CANCELLED', output: lastMessage, usage };
+  return { status: 'FAILED', error: toRunError(failure.error), output: lastMessage, usage };
+}
