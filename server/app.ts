@@ -1,5 +1,5 @@
-import { GraphQLError } from 'graphql';
-import { createYoga, maskError, type Plugin } from 'graphql-yoga';
+import type { GraphQLError } from 'graphql';
+import { createGraphQLError, createYoga, maskError, type Plugin } from 'graphql-yoga';
 import type { GraphQLContext } from '../schema/context.ts';
 import { schema } from '../schema/index.ts';
 import { createLoaders } from '../schema/loaders.ts';
@@ -32,15 +32,17 @@ export function createApp(deps: AppDeps) {
     maskedErrors: {
       // Expected errors keep their message and code; everything else is masked by Yoga.
       maskError(error, message, isDev) {
-        const original = error instanceof GraphQLError ? error.originalError : error;
+        // Duck-typed: graphql may be loaded twice (ESM and CJS builds), so instanceof is unreliable.
+        const graphQLError = error as Partial<GraphQLError>;
+        const original = graphQLError.originalError ?? error;
         if (isAppError(original)) {
-          return new GraphQLError(original.message, {
-            nodes: error instanceof GraphQLError ? error.nodes : undefined,
-            path: error instanceof GraphQLError ? error.path : undefined,
+          return createGraphQLError(original.message, {
+            nodes: graphQLError.nodes,
+            path: graphQLError.path,
             extensions: { code: original.code },
           });
         }
-        if (!(error instanceof GraphQLError && !error.originalError)) {
+        if (original !== error || !('locations' in graphQLError)) {
           logger.error({ err: original }, 'unexpected error in a resolver');
         }
         return maskError(error, message, isDev);

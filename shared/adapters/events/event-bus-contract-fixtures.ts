@@ -4,6 +4,8 @@ import type { EventSubscription } from '../../ports/event-bus.ts';
 
 /** Test events and subscription readers shared by the event bus contract and adapter tests. */
 
+type NewLogEvent = Extract<NewWorkflowEvent, { type: 'LogEvent' }>;
+
 export const TENANT_ID = 'tenant-contract';
 
 export function newWorkflowId(): string {
@@ -11,7 +13,7 @@ export function newWorkflowId(): string {
 }
 
 /** A small event whose `detail.n` tells events apart. */
-export function logEvent(workflowId: string, n: number): NewWorkflowEvent {
+export function logEvent(workflowId: string, n: number): NewLogEvent {
   return {
     type: 'LogEvent',
     tenantId: TENANT_ID,
@@ -21,6 +23,15 @@ export function logEvent(workflowId: string, n: number): NewWorkflowEvent {
     event: 'step',
     detail: { n },
   };
+}
+
+/** The event a test publishes last, so readers know when to stop. */
+export function endMarker(workflowId: string): NewLogEvent {
+  return { ...logEvent(workflowId, 0), event: 'end' };
+}
+
+export function isEndMarker(event: WorkflowEvent): boolean {
+  return event.type === 'LogEvent' && event.event === 'end';
 }
 
 /** One event of every type, with JSON values that serialisers like to mangle. */
@@ -78,6 +89,8 @@ export interface SubscriptionReader {
   next(): Promise<WorkflowEvent>;
   /** The next `count` events. */
   take(count: number): Promise<WorkflowEvent[]>;
+  /** Every event up to and including the first that matches. */
+  until(matches: (event: WorkflowEvent) => boolean): Promise<WorkflowEvent[]>;
   /** The raw result of the iterator's next(): for asserting that iteration ended or threw. */
   result(): Promise<IteratorResult<WorkflowEvent>>;
 }
@@ -94,6 +107,14 @@ export function reader(subscription: EventSubscription): SubscriptionReader {
       const events: WorkflowEvent[] = [];
       while (events.length < count) events.push(await self.next());
       return events;
+    },
+    async until(matches) {
+      const events: WorkflowEvent[] = [];
+      for (;;) {
+        const event = await self.next();
+        events.push(event);
+        if (matches(event)) return events;
+      }
     },
     result: () => iterator.next(),
   };

@@ -99,6 +99,7 @@ export function createLiveFanOut(options: LiveFanOutOptions): LiveFanOut {
         return;
       }
       channel.subscriptionId = subscriptionId;
+      const lossesAtSubscribe = connectionLosses;
       const newest = await log.lastId(channel.workflowId);
       const newestKey =
         newest === null ? BEFORE_FIRST_KEY : (cursorKey(newest) ?? BEFORE_FIRST_KEY);
@@ -107,6 +108,11 @@ export function createLiveFanOut(options: LiveFanOutOptions): LiveFanOut {
         channel.resumeId = newest;
       }
       channel.attached = true;
+      if (connectionLosses !== lossesAtSubscribe && channel.held === null) {
+        // The connection dropped between the SUBSCRIBE and now: fill that gap like any other.
+        channel.held = [];
+        if (subscriber.status === 'ready') void fillGaps();
+      }
     } catch (error) {
       dispose(channel);
       throw error;
