@@ -98,22 +98,23 @@ export function parseConfig(env: Record<string, string | undefined>, role: Role)
     }
   }
   const providers = parseProviders(cleaned.PROVIDERS, problems);
-  if (!parsed.success) throw new ConfigError(problems);
-  const e = parsed.data;
-
-  if (e.DATABASE_URL && e.MONGODB_URI) {
+  // Cross-field rules read the raw values, so they are reported even when a field is malformed.
+  const raw = cleaned as Partial<Record<keyof z.infer<typeof envSchema>, string>>;
+  if (raw.DATABASE_URL && raw.MONGODB_URI) {
     problems.push('DATABASE_URL and MONGODB_URI: set one store, not both');
   }
   if (role !== 'embedded') {
-    if (!e.REDIS_URL) {
+    if (!raw.REDIS_URL) {
       problems.push(`REDIS_URL: required for \`npm run ${role}\` (distributed mode)`);
     }
-    if (!e.DATABASE_URL && !e.MONGODB_URI) {
+    if (!raw.DATABASE_URL && !raw.MONGODB_URI) {
       problems.push(
         `DATABASE_URL or MONGODB_URI: required for \`npm run ${role}\`; use \`npm start\` for the embedded store`,
       );
     }
   }
+  if (!parsed.success) throw new ConfigError(problems);
+  const e = parsed.data;
   if (e.OPENAI_API_KEY || e.OPENAI_BASE_URL) {
     providers.push({
       name: 'openai',

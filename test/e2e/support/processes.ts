@@ -65,6 +65,7 @@ export function startProcess(name: string, entry: string, env: Record<string, st
   const exited = new Promise<ExitStatus>((resolve) => {
     child.once('exit', (code, signal) => {
       running = false;
+      append(Buffer.from(`[exited with code ${code}, signal ${signal}]\n`));
       resolve({ code, signal });
     });
     child.once('error', (error) => {
@@ -126,7 +127,7 @@ async function waitUntil(
 ): Promise<void> {
   for (;;) {
     const dead = processes.find((p) => !p.isRunning());
-    if (dead) throw new Error(`${dead.name} exited while waiting for ${what}`);
+    if (dead) throw new Error(`${dead.name} exited before ${what}`);
     if (await check().catch(() => false)) return;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, PROBE_INTERVAL_MS));
@@ -222,10 +223,17 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     stop() {
       stopping ??= (async () => {
         await Promise.all(all.map((p) => p.stop()));
-        await Promise.all([
+        const cleanups = await Promise.allSettled([
           dropSchema(databaseUrl, databaseSchema),
           deleteKeys(redisUrl, redisPrefix),
         ]);
+        const failures = cleanups.flatMap((c) => (c.status === 'rejected' ? [c.reason] : []));
+        if (failures.length > 0) {
+          throw new AggregateError(
+            failures,
+            `cleanup of ${redisPrefix} / ${databaseSchema} failed`,
+          );
+        }
       })();
       return stopping;
     },
@@ -240,7 +248,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       waitForWorkers(redisUrl, redisPrefix, options.workers, all, deadline),
     ]);
   } catch (error) {
-    await cluster.stop();
+    // Best effort: the start failure is the error worth reporting.
+    await cluster.stop().catch(() => {});
     throw new Error(
       `The cluster did not start: ${error instanceof Error ? error.message : error}\n${logs()}`,
     );
