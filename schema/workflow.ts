@@ -28,6 +28,16 @@ Workflow.implement({
       resolve: async (w, args, ctx) => w.model ?? (await agentOf(w, args, ctx)).model,
     }),
     maxTurns: t.exposeInt('maxTurns', { description: 'Most model steps one run may take.' }),
+    queueTimeoutMs: t.exposeInt('queueTimeoutMs', {
+      nullable: true,
+      description:
+        'Its own queue-wait limit in ms: a run not started this long after it was sent ends TIMED_OUT. It only lowers the deployment’s limit; null: the deployment’s.',
+    }),
+    runTimeoutMs: t.exposeInt('runTimeoutMs', {
+      nullable: true,
+      description:
+        'Its own execution limit in ms: a run not ended this long after it started ends TIMED_OUT. It only lowers the deployment’s limit; null: the deployment’s.',
+    }),
     activeRun: t.field({
       type: Run,
       nullable: true,
@@ -76,6 +86,14 @@ const CreateWorkflowInput = builder.inputType('CreateWorkflowInput', {
     title: t.string({ description: 'Display title.' }),
     model: t.string({ description: 'provider:model overriding the agent’s model.' }),
     maxTurns: t.int({ description: 'Most model steps one run may take (default from config).' }),
+    queueTimeoutMs: t.int({
+      description:
+        'Queue-wait limit of its runs in ms (100 to 604800000); lowers the deployment’s, a higher value has no effect.',
+    }),
+    runTimeoutMs: t.int({
+      description:
+        'Execution limit of its runs in ms (100 to 604800000); lowers the deployment’s, a higher value has no effect.',
+    }),
   }),
 });
 

@@ -3,32 +3,67 @@ import { createGraphQLError, createYoga, maskError, type Plugin } from 'graphql-
 import type { GraphQLContext } from '../schema/context.ts';
 import { schema } from '../schema/index.ts';
 import { createLoaders } from '../schema/loaders.ts';
+import { defaultProtection, type ProtectionConfig } from '../shared/config.ts';
 import { isAppError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { Store } from '../shared/ports/store.ts';
 import type { Services, Viewer } from '../shared/services/index.ts';
+import { useConsole } from './console.ts';
+import {
+  type GatewayMetrics,
+  meterEventStreams,
+  useMetricsEndpoint,
+  usePrometheusMetrics,
+} from './metrics.ts';
+import {
+  httpExtensionsOf,
+  memoizeByRequest,
+  protectionOptions,
+  protectionPlugins,
+  withApiCode,
+} from './protection.ts';
+import { createRateLimiter, createSubscriptionCounter, type RateLimiter } from './rate-limit.ts';
+import { createRequestIds } from './request-id.ts';
+import { useSseResume } from './sse-resume.ts';
 
 export interface AppDeps {
   services: Services;
   store: Store;
   logger: Logger;
-  /** Who sends the request. Throws `UnauthenticatedError` when it cannot tell. */
+  /**
+   * Who sends the request. Throws `UnauthenticatedError` when it cannot tell. Called once per
+   * request, before its body is read.
+   */
   authenticate: (request: Request) => Promise<Viewer>;
+  /** Limits and browser protections. Default: `defaultProtection()`, the documented defaults. */
+  protection?: ProtectionConfig;
+  /** The per-token operation budget. Default: in memory, `protection.ratePerMinute`. */
+  rateLimiter?: RateLimiter;
   /** Resolves when every backing service answers; rejects with the reason otherwise. */
   readiness: () => Promise<void>;
+  /** Serves `/metrics` and counts streams, events and operations into its registry. Absent: none. */
+  metrics?: GatewayMetrics;
 }
 
 /**
- * The gateway: GraphQL over HTTP and SSE on `/graphql`, GraphiQL for browsers, `/healthz` and
- * `/readyz`. It never reads the environment and never listens; `server/http.ts` does that.
+ * The gateway: GraphQL over HTTP and SSE on `/graphql`, GraphiQL for browsers, `/healthz`,
+ * `/readyz` and `/metrics`. It never reads the environment and never listens; `server/http.ts`
+ * does that.
  */
 export function createApp(deps: AppDeps) {
-  const { services, store, logger } = deps;
+  const { store, logger, metrics } = deps;
+  const services = metrics ? meterEventStreams(deps.services, metrics) : deps.services;
+  const requestIds = createRequestIds(logger);
+  const protection = deps.protection ?? defaultProtection();
+  const authenticate = memoizeByRequest(deps.authenticate);
+  const rateLimiter =
+    deps.rateLimiter ?? createRateLimiter({ perMinute: protection.ratePerMinute, logger });
   return createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
     logging: logger,
+    ...protectionOptions(protection),
     maskedErrors: {
       // Expected errors keep their message and code; everything else is masked by Yoga.
       maskError(error, message, isDev) {
@@ -36,22 +71,51 @@ export function createApp(deps: AppDeps) {
         const graphQLError = error as Partial<GraphQLError>;
         const original = graphQLError.originalError ?? error;
         if (isAppError(original)) {
+          const http = httpExtensionsOf(original);
+          const extensions = http ? { code: original.code, http } : { code: original.code };
+          // In place when a resolver's error wraps it: Yoga logs every error masking replaces,
+          // and an expected error is not one to log.
+          if (original !== error && graphQLError.extensions) {
+            Object.assign(graphQLError.extensions, extensions);
+            return graphQLError as GraphQLError;
+          }
           return createGraphQLError(original.message, {
             nodes: graphQLError.nodes,
             path: graphQLError.path,
-            extensions: { code: original.code },
+            extensions,
           });
         }
-        if (original !== error || !('locations' in graphQLError)) {
-          logger.error({ err: original }, 'unexpected error in a resolver');
-        }
-        return maskError(error, message, isDev);
+        const masked = maskError(error, message, isDev);
+        // Only what gets masked is unexpected; a client's mistake (a variable of the wrong
+        // type, a malformed body) is answered, not logged as an error.
+        if (masked !== error) logger.error({ err: original }, 'unexpected error in a resolver');
+        // Yoga's own errors about the request (malformed, too large …) get an API code too.
+        return withApiCode(masked as GraphQLError);
       },
     },
-    plugins: [useHealthEndpoints(deps.readiness, logger)],
+    plugins: [
+      // First: every response, even one another plugin ends early, carries its request id.
+      requestIds.plugin,
+      useHealthEndpoints(deps.readiness, logger),
+      ...(metrics ? [useMetricsEndpoint(metrics)] : []),
+      ...protectionPlugins({
+        protection,
+        authenticate,
+        rateLimiter,
+        subscriptions: createSubscriptionCounter(protection.maxSubscriptionsPerToken),
+      }),
+      useSseResume(),
+      useConsole(logger),
+      ...(metrics ? [usePrometheusMetrics(metrics)] : []),
+    ],
     context: async ({ request }) => {
-      const viewer = await deps.authenticate(request);
-      return { viewer, services, loaders: createLoaders(store, viewer.tenantId), logger };
+      const viewer = await authenticate(request);
+      return {
+        viewer,
+        services,
+        loaders: createLoaders(store, viewer.tenantId),
+        logger: logger.child({ requestId: requestIds.of(request) }),
+      };
     },
   });
 }

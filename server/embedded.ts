@@ -4,19 +4,24 @@
  * MONGODB_URI switch those to the distributed adapters.
  */
 import { parseConfig } from '../shared/config.ts';
-import { exitOnSignals, exitOnStartupError } from '../shared/lifecycle.ts';
+import { drainStep, exitOnSignals, exitOnStartupError } from '../shared/lifecycle.ts';
 import { createLogger } from '../shared/logger.ts';
 import { createRuntime } from '../shared/runtime.ts';
+import { startRuntimeSweeper } from '../shared/services/run-sweeper.ts';
 import { startRuntimeWorker } from '../worker/worker-runtime.ts';
 import { createGatewayApp } from './gateway.ts';
 import { listen } from './http.ts';
 
 try {
   const config = parseConfig(process.env, 'embedded');
-  const logger = createLogger({ level: config.log.level });
+  const logger = createLogger({ level: config.log.level, format: config.log.format });
   const runtime = await createRuntime(config, logger);
+  // Auth first: a gateway that must not start (tokens needed, none configured) runs no jobs either.
+  const gateway = await createGatewayApp(runtime);
   const worker = startRuntimeWorker(runtime);
-  const http = await listen(createGatewayApp(runtime), config.server.host, config.server.port);
+  // Also picks up the runs a previous process left active: in process, jobs die with it.
+  const sweeper = startRuntimeSweeper(runtime);
+  const http = await listen(gateway.app, config.server.host, config.server.port);
   logger.info(
     { url: `${http.url}/graphql`, mode: config.mode, store: config.store.kind },
     'Agentgate is running (gateway and worker in one process)',
@@ -24,7 +29,9 @@ try {
   exitOnSignals(
     [
       { name: 'http', run: http.close },
-      { name: 'worker', run: worker.close },
+      { name: 'gateway', run: gateway.close },
+      { name: 'sweeper', run: sweeper.stop },
+      drainStep('worker', worker, config.worker.drainMs),
       { name: 'adapters', run: runtime.adapters.close },
     ],
     config.shutdownTimeoutMs,

@@ -3,18 +3,28 @@ import { parseConfig } from '../shared/config.ts';
 import { exitOnSignals, exitOnStartupError } from '../shared/lifecycle.ts';
 import { createLogger } from '../shared/logger.ts';
 import { createRuntime } from '../shared/runtime.ts';
+import { startRuntimeSweeper } from '../shared/services/run-sweeper.ts';
 import { createGatewayApp } from './gateway.ts';
 import { listen } from './http.ts';
 
 try {
   const config = parseConfig(process.env, 'gateway');
-  const logger = createLogger({ level: config.log.level, name: 'agentgate-gateway' });
+  const logger = createLogger({
+    level: config.log.level,
+    format: config.log.format,
+    name: 'agentgate-gateway',
+  });
   const runtime = await createRuntime(config, logger);
-  const http = await listen(createGatewayApp(runtime), config.server.host, config.server.port);
+  const gateway = await createGatewayApp(runtime);
+  const http = await listen(gateway.app, config.server.host, config.server.port);
+  // Queue-wait limits hold even while no worker is up: gateways sweep too.
+  const sweeper = startRuntimeSweeper(runtime);
   logger.info({ url: `${http.url}/graphql`, store: config.store.kind }, 'gateway listening');
   exitOnSignals(
     [
       { name: 'http', run: http.close },
+      { name: 'sweeper', run: sweeper.stop },
+      { name: 'gateway', run: gateway.close },
       { name: 'adapters', run: runtime.adapters.close },
     ],
     config.shutdownTimeoutMs,

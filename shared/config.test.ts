@@ -87,6 +87,22 @@ describe('parseConfig', () => {
     ]);
   });
 
+  it('gives a worker a metrics listener only with METRICS_PORT, and logs JSON unless asked', () => {
+    const distributed = {
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
+    };
+    expect(parseConfig(distributed, 'worker').metrics).toEqual({ port: null });
+    expect(parseConfig({ ...distributed, METRICS_PORT: '9464' }, 'worker').metrics).toEqual({
+      port: 9464,
+    });
+    expect(parseConfig({}, 'embedded').log).toEqual({ level: 'info', format: 'auto' });
+    expect(parseConfig({ LOG_FORMAT: 'json' }, 'embedded').log.format).toBe('json');
+    const problems = problemsOf({ METRICS_PORT: '70000', LOG_FORMAT: 'xml' }, 'embedded');
+    expect(problems.join('\n')).toMatch(/METRICS_PORT/);
+    expect(problems.join('\n')).toMatch(/LOG_FORMAT/);
+  });
+
   it('explains a malformed or incomplete PROVIDERS value', () => {
     expect(problemsOf({ PROVIDERS: 'nope' }, 'embedded')[0]).toContain('JSON array');
     expect(

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { isPlausibleToken, TENANT_ID_PATTERN } from './domain/api-tokens.ts';
+import { DEFAULT_TENANT_ID } from './domain/types.ts';
 
 /**
  * Configuration: one zod schema over the environment, parsed once by an entry point.
@@ -9,6 +11,13 @@ export type Role = 'embedded' | 'gateway' | 'worker';
 
 const intFrom = (min: number, max: number, fallback: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
+
+/** `true`/`false` (or `1`/`0`), defaulting to `fallback`. */
+const boolFrom = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+    .default(fallback ? 'true' : 'false')
+    .transform((value) => value === 'true' || value === '1');
 
 const providerSchema = z.object({
   name: z.string().regex(/^[a-z][a-z0-9_-]*$/, 'lowercase letters, digits, - and _'),
@@ -38,17 +47,48 @@ const envSchema = z.object({
     .optional(),
   WORKER_CONCURRENCY: intFrom(1, 10_000, 20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
   MAX_PROMPT_CHARS: intFrom(1, 10_000_000, 100_000),
   DEFAULT_MAX_TURNS: intFrom(1, 1_000, 10),
   EVENT_RETENTION_SECONDS: intFrom(60, 365 * 86_400, 86_400),
   MODEL_MAX_RETRIES: intFrom(0, 10, 2),
   CANCEL_GRACE_MS: intFrom(0, 60_000, 2_000),
   SHUTDOWN_TIMEOUT_MS: intFrom(0, 600_000, 10_000),
+  // Reliability (README "Reliability").
+  RUN_QUEUE_TIMEOUT_MS: intFrom(1_000, 7 * 86_400_000, 3_600_000),
+  RUN_TIMEOUT_MS: intFrom(1_000, 7 * 86_400_000, 3_600_000),
+  RUN_MAX_ATTEMPTS: intFrom(1, 100, 3),
+  RUN_SWEEP_INTERVAL_MS: intFrom(100, 3_600_000, 5_000),
+  RUN_REQUEUE_AFTER_MS: intFrom(1_000, 86_400_000, 30_000),
+  QUEUE_LOCK_DURATION_MS: intFrom(1_000, 3_600_000, 20_000),
+  QUEUE_STALLED_INTERVAL_MS: intFrom(100, 3_600_000, 10_000),
+  WORKER_DRAIN_MS: intFrom(0, 600_000, 8_000),
+  MODEL_RETRY_BASE_MS: intFrom(0, 60_000, 1_000),
+  MODEL_RETRY_MAX_DELAY_MS: intFrom(0, 600_000, 30_000),
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.url().optional(),
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
   ANTHROPIC_BASE_URL: z.url().optional(),
   PROVIDERS: z.string().optional(),
+  // Auth and limits (README "Auth and tenants", "Limits").
+  AGENTGATE_BOOTSTRAP_TOKEN: z.string().optional(),
+  AGENTGATE_BOOTSTRAP_TENANT: z
+    .string()
+    .regex(TENANT_ID_PATTERN, 'letters, digits, _, . and -, at most 64')
+    .optional(),
+  RATE_LIMIT_PER_MINUTE: intFrom(0, 100_000_000, 6_000),
+  MAX_SUBSCRIPTIONS_PER_TOKEN: intFrom(0, 10_000_000, 1_000),
+  MAX_QUERY_DEPTH: intFrom(1, 1_000, 12),
+  MAX_QUERY_COST: intFrom(1, 100_000_000, 5_000),
+  MAX_ALIASES: intFrom(0, 100_000, 30),
+  MAX_QUERY_TOKENS: intFrom(1, 10_000_000, 2_000),
+  MAX_BATCH_OPERATIONS: intFrom(0, 1_000, 10),
+  MAX_BODY_BYTES: intFrom(1_024, 1_000_000_000, 1_048_576),
+  GRAPHIQL: boolFrom(true),
+  INTROSPECTION: boolFrom(true),
+  CSRF_PREVENTION: boolFrom(true),
+  CORS_ORIGINS: z.string().optional(),
 });
 
 export type ProviderSettings = z.infer<typeof providerSchema>;
@@ -58,6 +98,45 @@ export type StoreConfig =
   | { kind: 'postgres'; url: string; schema: string | undefined }
   | { kind: 'mongo'; uri: string };
 
+/** Who may call a gateway. */
+export interface AuthConfig {
+  /** A token stored (as a hash) at start, from a deploy-time secret; null when not set. */
+  bootstrap: { token: string; tenantId: string } | null;
+  /**
+   * True when the gateway may serve one local tenant without tokens, as long as no token is
+   * stored: embedded, jobs and events in process, bound to a loopback address.
+   */
+  allowAnonymous: boolean;
+}
+
+/** The gateway's limits and browser protections; every limit answers with its own error code. */
+export interface ProtectionConfig {
+  /** Deepest selection nesting of an operation (introspection excluded). */
+  maxDepth: number;
+  /** Highest cost of an operation (graphql-armor: objects 2, scalars 1, × 1.5 per level). */
+  maxCost: number;
+  /** Most aliases in an operation. */
+  maxAliases: number;
+  /** Most lexical tokens in a query document. */
+  maxTokens: number;
+  /** Most operations in one batched request; 0 turns batching off. */
+  maxBatchOperations: number;
+  /** Largest request body, in bytes. */
+  maxBodyBytes: number;
+  /** Operations per API token (or the local tenant) per minute, across gateways; 0: no limit. */
+  ratePerMinute: number;
+  /** Open subscriptions per API token on one gateway; 0: no limit. */
+  maxSubscriptionsPerToken: number;
+  /** Serve GraphiQL to browsers. */
+  graphiql: boolean;
+  /** Answer introspection queries. */
+  introspection: boolean;
+  /** Refuse requests a browser could send cross-site without a preflight. */
+  csrfPrevention: boolean;
+  /** Origins that browsers may call from: a list, `*` for any, empty for none (same origin only). */
+  corsOrigins: string[] | '*';
+}
+
 export interface Config {
   role: Role;
   /** `distributed` when Redis carries jobs and events; `embedded` keeps them in process. */
@@ -65,17 +144,51 @@ export interface Config {
   server: { host: string; port: number };
   store: StoreConfig;
   redis: { url: string; prefix: string } | null;
-  worker: { concurrency: number };
+  worker: {
+    concurrency: number;
+    /** On SIGTERM, how long running runs may take to finish before they are handed back (ms). */
+    drainMs: number;
+  };
   runs: {
     maxPromptChars: number;
     defaultMaxTurns: number;
     /** How long `cancelRun` waits for the worker's terminal event before ending the run itself. */
     cancelGraceMs: number;
+    /** A run not started this many ms after it was sent ends TIMED_OUT (workflows may lower it). */
+    queueTimeoutMs: number;
+    /** A run not ended this many ms after it started ends TIMED_OUT (workflows may lower it). */
+    runTimeoutMs: number;
+    /** Executions of one run at most: a run survives `maxAttempts - 1` crashed workers. */
+    maxAttempts: number;
+    /** How often every process looks for overdue and orphaned runs (ms). */
+    sweepIntervalMs: number;
+    /** A run QUEUED this long is offered to the queue again, in case its job was lost (ms). */
+    requeueAfterMs: number;
   };
+  /** BullMQ's crash detection: a dead worker's run is taken over within about the sum (ms). */
+  queue: { lockDurationMs: number; stalledIntervalMs: number };
   events: { retentionSeconds: number };
-  models: { providers: ProviderSettings[]; maxRetries: number };
-  log: { level: z.infer<typeof envSchema>['LOG_LEVEL'] };
+  models: {
+    providers: ProviderSettings[];
+    /** Retries of a model call on 429, 5xx and network errors. */
+    maxRetries: number;
+    /** Backoff before retry n: `retryBaseMs * 2^(n-1)`, at most `retryMaxDelayMs` (also caps Retry-After). */
+    retryBaseMs: number;
+    retryMaxDelayMs: number;
+  };
+  log: {
+    level: z.infer<typeof envSchema>['LOG_LEVEL'];
+    /** `auto`: readable (pino-pretty) when stdout is a terminal and pino-pretty is installed, else JSON. */
+    format: z.infer<typeof envSchema>['LOG_FORMAT'];
+  };
+  /**
+   * The worker's own HTTP listener for `/metrics`, `/healthz` and `/readyz` on `server.host`
+   * (gateways serve them on their main port). Null: none (`METRICS_PORT` unset).
+   */
+  metrics: { port: number | null };
   shutdownTimeoutMs: number;
+  auth: AuthConfig;
+  protection: ProtectionConfig;
 }
 
 export class ConfigError extends Error {
@@ -112,6 +225,22 @@ export function parseConfig(env: Record<string, string | undefined>, role: Role)
         `DATABASE_URL or MONGODB_URI: required for \`npm run ${role}\`; use \`npm start\` for the embedded store`,
       );
     }
+  }
+  if (raw.AGENTGATE_BOOTSTRAP_TOKEN && !isPlausibleToken(raw.AGENTGATE_BOOTSTRAP_TOKEN)) {
+    problems.push(
+      'AGENTGATE_BOOTSTRAP_TOKEN: must be 32 to 256 printable characters without spaces; `npm run token -- generate` prints a good one',
+    );
+  }
+  if (raw.AGENTGATE_BOOTSTRAP_TENANT && !raw.AGENTGATE_BOOTSTRAP_TOKEN) {
+    problems.push('AGENTGATE_BOOTSTRAP_TENANT: set it together with AGENTGATE_BOOTSTRAP_TOKEN');
+  }
+  const corsOrigins = parseCorsOrigins(raw.CORS_ORIGINS, problems);
+  const drainMs = Number(raw.WORKER_DRAIN_MS ?? 8_000);
+  const shutdownMs = Number(raw.SHUTDOWN_TIMEOUT_MS ?? 10_000);
+  if (role !== 'gateway' && drainMs >= shutdownMs) {
+    problems.push(
+      'WORKER_DRAIN_MS: must be less than SHUTDOWN_TIMEOUT_MS, which must also leave time to hand the remaining runs back',
+    );
   }
   if (!parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
@@ -151,17 +280,93 @@ export function parseConfig(env: Record<string, string | undefined>, role: Role)
     server: { host: e.HOST, port: e.PORT },
     store,
     redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : null,
-    worker: { concurrency: e.WORKER_CONCURRENCY },
+    worker: { concurrency: e.WORKER_CONCURRENCY, drainMs: e.WORKER_DRAIN_MS },
     runs: {
       maxPromptChars: e.MAX_PROMPT_CHARS,
       defaultMaxTurns: e.DEFAULT_MAX_TURNS,
       cancelGraceMs: e.CANCEL_GRACE_MS,
+      queueTimeoutMs: e.RUN_QUEUE_TIMEOUT_MS,
+      runTimeoutMs: e.RUN_TIMEOUT_MS,
+      maxAttempts: e.RUN_MAX_ATTEMPTS,
+      sweepIntervalMs: e.RUN_SWEEP_INTERVAL_MS,
+      requeueAfterMs: e.RUN_REQUEUE_AFTER_MS,
+    },
+    queue: {
+      lockDurationMs: e.QUEUE_LOCK_DURATION_MS,
+      stalledIntervalMs: e.QUEUE_STALLED_INTERVAL_MS,
     },
     events: { retentionSeconds: e.EVENT_RETENTION_SECONDS },
-    models: { providers, maxRetries: e.MODEL_MAX_RETRIES },
-    log: { level: e.LOG_LEVEL },
+    models: {
+      providers,
+      maxRetries: e.MODEL_MAX_RETRIES,
+      retryBaseMs: e.MODEL_RETRY_BASE_MS,
+      retryMaxDelayMs: e.MODEL_RETRY_MAX_DELAY_MS,
+    },
+    log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
+    metrics: { port: e.METRICS_PORT ?? null },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    auth: {
+      bootstrap: e.AGENTGATE_BOOTSTRAP_TOKEN
+        ? {
+            token: e.AGENTGATE_BOOTSTRAP_TOKEN,
+            tenantId: e.AGENTGATE_BOOTSTRAP_TENANT ?? DEFAULT_TENANT_ID,
+          }
+        : null,
+      allowAnonymous: role === 'embedded' && !e.REDIS_URL && isLoopbackHost(e.HOST),
+    },
+    protection: {
+      maxDepth: e.MAX_QUERY_DEPTH,
+      maxCost: e.MAX_QUERY_COST,
+      maxAliases: e.MAX_ALIASES,
+      maxTokens: e.MAX_QUERY_TOKENS,
+      maxBatchOperations: e.MAX_BATCH_OPERATIONS,
+      maxBodyBytes: e.MAX_BODY_BYTES,
+      ratePerMinute: e.RATE_LIMIT_PER_MINUTE,
+      maxSubscriptionsPerToken: e.MAX_SUBSCRIPTIONS_PER_TOKEN,
+      graphiql: e.GRAPHIQL,
+      introspection: e.INTROSPECTION,
+      csrfPrevention: e.CSRF_PREVENTION,
+      corsOrigins,
+    },
   };
+}
+
+/** The protection settings when nothing is configured. */
+export function defaultProtection(): ProtectionConfig {
+  return parseConfig({}, 'embedded').protection;
+}
+
+/** True for a listen address or host name that only this machine reaches. */
+export function isLoopbackHost(host: string): boolean {
+  const name = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return (
+    name === 'localhost' ||
+    name.endsWith('.localhost') ||
+    name === '::1' ||
+    /^(::ffff:)?127(\.\d{1,3}){3}$/.test(name)
+  );
+}
+
+/** `*`, or a comma-separated list of origins such as `https://console.example.com`. */
+function parseCorsOrigins(raw: string | undefined, problems: string[]): string[] | '*' {
+  if (!raw) return [];
+  if (raw.trim() === '*') return '*';
+  const origins = raw
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '');
+  for (const origin of origins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {}
+    if (parsed?.origin !== origin) {
+      problems.push(
+        `CORS_ORIGINS: ${JSON.stringify(origin)} is not an origin like https://console.example.com (scheme, host, optional port, no path)`,
+      );
+    }
+  }
+  return origins;
 }
 
 function parseProviders(raw: string | undefined, problems: string[]): ProviderSettings[] {

@@ -1,4 +1,5 @@
 import type { Logger } from './logger.ts';
+import type { JobProcessor } from './ports/job-queue.ts';
 
 export interface ShutdownStep {
   name: string;
@@ -28,6 +29,16 @@ export async function shutdown(steps: ShutdownStep[], timeoutMs: number, logger:
   clearTimeout(timer);
   if (outcome === 'timeout') logger.warn({ timeoutMs }, 'shutdown timed out');
   return outcome;
+}
+
+/**
+ * The shutdown step of a run worker: it stops taking jobs at once, lets the runs in flight finish
+ * for up to `drainMs`, then hands the rest back to the queue (they are not cancelled: another
+ * worker takes each over as a new attempt, after a `handed-back` LogEvent) and closes.
+ * `drainMs` must leave the shutdown timeout time for the hand-back.
+ */
+export function drainStep(name: string, processor: JobProcessor, drainMs: number): ShutdownStep {
+  return { name, run: () => processor.drain(drainMs) };
 }
 
 /** On SIGINT or SIGTERM, shuts down once and exits (0 when clean, 1 on timeout). */

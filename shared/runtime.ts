@@ -1,7 +1,9 @@
+import type { Registry } from 'prom-client';
 import { createModelRegistry, type ModelRegistry } from '../worker/models/registry.ts';
 import { type Adapters, createAdapters } from './adapters/index.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
+import { createEventMetrics, createMetricsRegistry, meterEventBus } from './metrics.ts';
 import { createServices, type Services } from './services/index.ts';
 
 export interface Runtime {
@@ -10,11 +12,16 @@ export interface Runtime {
   adapters: Adapters;
   models: ModelRegistry;
   services: Services;
+  /** This runtime's Prometheus registry; gateway and worker metrics are added to it. */
+  metrics: { registry: Registry };
 }
 
 /** Builds everything a gateway or a worker needs from configuration. */
 export async function createRuntime(config: Config, logger: Logger): Promise<Runtime> {
-  const adapters = await createAdapters(config, logger);
+  const created = await createAdapters(config, logger);
+  const registry = createMetricsRegistry();
+  // Every event published through this runtime is counted (runs by status, tool calls).
+  const adapters = { ...created, bus: meterEventBus(created.bus, createEventMetrics(registry)) };
   const models = createModelRegistry(config.models.providers);
   const services = createServices({
     store: adapters.store,
@@ -24,5 +31,5 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
     limits: config.runs,
     logger,
   });
-  return { config, logger, adapters, models, services };
+  return { config, logger, adapters, models, services, metrics: { registry } };
 }

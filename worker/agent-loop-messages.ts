@@ -3,7 +3,7 @@ import type { Message } from '../shared/domain/types.ts';
 
 /**
  * The model-facing conversation of a run: the workflow's earlier messages, oldest first, then
- * this run's prompt. The agent's system prompt is not part of it (the loop passes it as `system`,
+ * this run's prompt, then what an earlier attempt of the run completed (`continuation`). The agent's system prompt is not part of it (the loop passes it as `system`,
  * fresh on every run, so editing an agent changes its next run).
  *
  * - `USER` → a `user` text message, `ASSISTANT` → an `assistant` text message.
@@ -13,8 +13,19 @@ import type { Message } from '../shared/domain/types.ts';
  * - Messages with empty content are skipped: providers reject empty text blocks (Anthropic
  *   answers 400), and an empty turn carries nothing for the model.
  */
-export function toModelMessages(history: readonly Message[], prompt: string): ModelMessage[] {
+export function toModelMessages(
+  history: readonly Message[],
+  prompt: string,
+  continuation: readonly Message[] = [],
+): ModelMessage[] {
   const messages: ModelMessage[] = [];
+  append(messages, history);
+  messages.push({ role: 'user', content: prompt });
+  append(messages, continuation);
+  return messages;
+}
+
+function append(messages: ModelMessage[], history: readonly Message[]): void {
   for (const message of history) {
     if (message.content.length === 0) continue;
     switch (message.role) {
@@ -29,6 +40,4 @@ export function toModelMessages(history: readonly Message[], prompt: string): Mo
         break;
     }
   }
-  messages.push({ role: 'user', content: prompt });
-  return messages;
 }

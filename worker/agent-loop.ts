@@ -1,10 +1,5 @@
-import {
-  type LanguageModel,
-  type LanguageModelUsage,
-  stepCountIs,
-  streamText,
-  type ToolSet,
-} from 'ai';
+import type { LanguageModelV3 } from '@ai-sdk/provider';
+import { type LanguageModelUsage, stepCountIs, streamText, type ToolSet } from 'ai';
 import {
   addUsage,
   type Message,
@@ -14,6 +9,7 @@ import {
 } from '../shared/domain/types.ts';
 import { toModelMessages } from './agent-loop-messages.ts';
 import { isAbortError, toRunError } from './models/errors.ts';
+import { type ModelRetryPolicy, withModelRetries } from './models/model-retry.ts';
 
 /**
  * Where the loop reports a run's progress. Every call is awaited before the loop reads further
@@ -38,17 +34,27 @@ export interface LoopSink {
 /** Options of {@link runAgentLoop}. */
 export interface AgentLoopOptions {
   /** The model to call, from the model registry. */
-  model: LanguageModel;
+  model: LanguageModelV3;
   /** The agent's system prompt. */
   system: string;
   /** The workflow's earlier messages, oldest first, WITHOUT this run's prompt. */
   history: Message[];
   /** This run's user prompt (the caller has already stored it as a USER message). */
   prompt: string;
+  /**
+   * Messages of this run that an earlier attempt completed and stored, oldest first: the model
+   * sees them after the prompt and continues from there (the interrupted turn starts over).
+   */
+  continuation?: Message[];
   /** Most model steps (calls) the run may take; a positive integer. */
   maxTurns: number;
-  /** Retries of a failed model call on retryable errors (429, 5xx, network), as the AI SDK counts them; 0 disables. */
+  /** Retries of a failed model call on 429, 5xx and network errors; 0 disables. */
   maxRetries: number;
+  /**
+   * Waits between those retries (`models/model-retry.ts`); default 1 s doubling, at most 30 s.
+   * Each retry is reported first as a `model-retry` log event.
+   */
+  retryDelays?: Omit<ModelRetryPolicy, 'maxRetries'>;
   /** Tools the model may call; passed to the AI SDK as is. */
   tools?: ToolSet;
   /**
@@ -121,6 +127,8 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<LoopResul
   let lastMessage: string | null = null;
   let lastFinishReason: string | undefined;
   let failure: { error: unknown } | undefined;
+  /** A sink failure inside the model retries, which reach the loop only as a model error. */
+  let retrySinkFailure: { error: unknown } | undefined;
 
   const completeMessage = async () => {
     if (!current) return;
@@ -131,14 +139,32 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<LoopResul
   };
 
   try {
+    const abortSignal = AbortSignal.any([signal, stop.signal]);
+    const model = withModelRetries(options.model, {
+      policy: {
+        maxRetries: options.maxRetries,
+        baseDelayMs: options.retryDelays?.baseDelayMs ?? 1_000,
+        maxDelayMs: options.retryDelays?.maxDelayMs ?? 30_000,
+      },
+      signal: abortSignal,
+      onRetry: async (info) => {
+        try {
+          await sink.log('model-retry', info);
+        } catch (error) {
+          retrySinkFailure = { error };
+          throw error;
+        }
+      },
+    });
     const result = streamText({
-      model: options.model,
+      model,
       system: options.system,
-      messages: toModelMessages(options.history, options.prompt),
+      messages: toModelMessages(options.history, options.prompt, options.continuation),
       tools: options.tools,
       stopWhen: stepCountIs(options.maxTurns),
-      maxRetries: options.maxRetries,
-      abortSignal: AbortSignal.any([signal, stop.signal]),
+      // Retried above instead, so that each retry is logged and Retry-After is capped.
+      maxRetries: 0,
+      abortSignal,
       // Errors arrive as `error` parts below; the default handler would print them.
       onError: () => {},
     });
@@ -203,6 +229,7 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<LoopResul
   } finally {
     stop.abort();
   }
+  if (retrySinkFailure) throw retrySinkFailure.error;
 
   const cancelled = signal.aborted || (failure !== undefined && isAbortError(failure.error));
   if (!cancelled && !failure) {

@@ -1,17 +1,27 @@
-import type { LanguageModel } from 'ai';
+import type { LanguageModelV3 } from '@ai-sdk/provider';
 import type { EventBody, NewWorkflowEvent } from '../shared/domain/events.ts';
 import type { Message, Run, RunError, Usage } from '../shared/domain/types.ts';
-import { isTerminal } from '../shared/domain/types.ts';
+import { addUsage, isTerminal } from '../shared/domain/types.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { EventBus } from '../shared/ports/event-bus.ts';
-import type { JobContext, JobHandler, JobOutcome, RunJob } from '../shared/ports/job-queue.ts';
+import {
+  type JobContext,
+  type JobHandler,
+  type JobOutcome,
+  jobAbortKind,
+  type RunJob,
+} from '../shared/ports/job-queue.ts';
 import type { Store } from '../shared/ports/store.ts';
 import { publishRunStatus } from '../shared/services/run-status.ts';
+import { isOverdue, timeOutRun, timeoutError } from '../shared/services/run-timeouts.ts';
 import { runAgentLoop } from './agent-loop.ts';
+import type { ModelRetryPolicy } from './models/model-retry.ts';
+import { inspectEarlierAttempts } from './run-attempts.ts';
+import type { RunMetrics } from './worker-metrics.ts';
 
 /** Resolves a `provider:model` string to a model the AI SDK can call. */
 export interface ModelResolver {
-  resolve(model: string): LanguageModel;
+  resolve(model: string): LanguageModelV3;
 }
 
 export interface RunAgentDeps {
@@ -19,13 +29,49 @@ export interface RunAgentDeps {
   bus: EventBus;
   models: ModelResolver;
   logger: Logger;
-  /** AI SDK retries per model call (429, 5xx, network). */
+  /** Retries of a model call on 429, 5xx and network errors (`MODEL_MAX_RETRIES`). */
   maxRetries: number;
+  /** Waits between those retries; default 1 s doubling, at most 30 s (`MODEL_RETRY_*`). */
+  retryDelays?: Omit<ModelRetryPolicy, 'maxRetries'>;
   /** How soon a job whose workflow is busy is offered again, in ms (default 200). */
   busyRetryMs?: number;
+  /** Run durations and tokens by model. Absent: nothing is counted. */
+  metrics?: RunMetrics;
 }
 
-/** The run-agent job (shared/jobs.ts `runAgentJob`): one run from QUEUED to its terminal status. */
+/**
+ * Thrown by the sink when the store refuses this attempt's progress: another attempt took the run
+ * over (this worker lost its lock), or the run already ended (cancelled or timed out without it).
+ */
+class Superseded extends Error {}
+
+/** The abort reason of the execution deadline (`Run.timeoutAt`). */
+class ExecutionTimeout extends Error {}
+
+type Outcome =
+  | { status: 'SUCCEEDED' | 'CANCELLED' | 'MAX_TURNS_REACHED'; output: string | null; usage: Usage }
+  | { status: 'FAILED' | 'TIMED_OUT'; output: string | null; usage: Usage; error: RunError }
+  /** The worker is shutting down: the run stays RUNNING and its job goes back to the queue. */
+  | { status: 'HANDED_BACK' }
+  /** Another attempt owns the run, or it ended without this one: change nothing. */
+  | { status: 'SUPERSEDED' };
+
+/**
+ * The run-agent job (shared/jobs.ts `runAgentJob`): one run from QUEUED to its terminal status.
+ *
+ * Taking over: a job that finds its run RUNNING (its previous worker died, failed or handed it
+ * back) resumes it as a new attempt (`RunStore.resume`). Messages an earlier attempt completed
+ * and stored are kept, and the model continues after them: the turn that was interrupted starts
+ * over. An assistant message is stored only once it is complete, so a partly streamed one is
+ * never stored: its id is listed in the `retry` LogEvent (`abandonedMessageIds`) and clients drop
+ * its deltas. Every message id carries the attempt (`<run>-a<n>-<attempt>`), so deltas of two
+ * attempts never share a message. Usage is stored after every model step, so the run's total
+ * counts the steps earlier attempts completed.
+ *
+ * Fencing: every write of progress (a message, the usage, the end) is a CAS on the run being
+ * RUNNING with this attempt, so a worker that lost its job to another never records anything
+ * after the takeover, and ends nothing.
+ */
 export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
   const { store, bus, logger } = deps;
   const busyRetryMs = deps.busyRetryMs ?? 200;
@@ -33,9 +79,15 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
   return async (job: RunJob, context: JobContext): Promise<JobOutcome> => {
     const [found] = await store.runs.getMany(job.tenantId, [job.runId]);
     if (!found || isTerminal(found.status)) return undefined;
-    let run: Run = found;
-    if (run.status === 'QUEUED') {
-      const started = await store.runs.start(run.tenantId, run.id, new Date());
+    let run: Run;
+    let resumed = false;
+    if (found.status === 'QUEUED') {
+      // The queue-wait limit holds even when the sweeper has not come round yet.
+      if (isOverdue(found)) {
+        await timeOutRun({ store, bus }, found);
+        return undefined;
+      }
+      const started = await store.runs.start(found.tenantId, found.id);
       if (!started.ok) {
         // One run per workflow at a time, oldest first: come back when the workflow is free.
         return started.reason === 'BUSY' ? { retryAfterMs: busyRetryMs } : undefined;
@@ -44,17 +96,22 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
       // Persisted by start() above, then announced.
       await publishRunStatus(bus, run);
     } else {
-      await publish(run, {
-        type: 'LogEvent',
-        event: 'retry',
-        detail: {
-          attempt: context.attempt,
-          reason: 'the previous attempt ended without finishing',
-        },
-      });
+      const taken = await store.runs.resume(found.tenantId, found.id);
+      if (!taken) return undefined;
+      run = taken;
+      resumed = true;
     }
-    const result = await execute(run, context);
-    await finish(run, result);
+    if (isOverdue(run)) {
+      await timeOutRun({ store, bus }, run);
+      return undefined;
+    }
+    const outcome = await execute(run, context, resumed);
+    if (outcome.status === 'HANDED_BACK') return { retryAfterMs: 0 };
+    if (outcome.status === 'SUPERSEDED') {
+      logger.info({ runId: run.id, attempt: run.attempt }, 'run taken over or ended elsewhere');
+      return undefined;
+    }
+    await finish(run, outcome);
     return undefined;
   };
 
@@ -68,16 +125,8 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
     } as NewWorkflowEvent);
   }
 
-  async function persistMessage(
-    run: Run,
-    message: Pick<Message, 'id' | 'role' | 'content'>,
-  ): Promise<void> {
-    const [stored] = await store.messages.append([
-      { ...message, tenantId: run.tenantId, workflowId: run.workflowId, runId: run.id },
-    ]);
-    if (!stored) throw new Error(`message ${message.id} was not stored`);
-    // Stored first, then announced: a client that re-reads after the event sees it.
-    await publish(run, {
+  function announce(run: Run, stored: Message) {
+    return publish(run, {
       type: 'MessageEvent',
       message: {
         id: stored.id,
@@ -91,34 +140,65 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
     });
   }
 
-  type Outcome =
-    | {
-        status: 'SUCCEEDED' | 'CANCELLED' | 'MAX_TURNS_REACHED';
-        output: string | null;
-        usage: Usage;
-      }
-    | { status: 'FAILED'; output: string | null; usage: Usage; error: RunError };
+  async function persistMessage(
+    run: Run,
+    message: Pick<Message, 'id' | 'role' | 'content'>,
+  ): Promise<void> {
+    const [stored] = await store.messages.append([
+      { ...message, tenantId: run.tenantId, workflowId: run.workflowId, runId: run.id },
+    ]);
+    if (!stored) throw new Error(`message ${message.id} was not stored`);
+    // Stored first, then announced: a client that re-reads after the event sees it.
+    await announce(run, stored);
+  }
 
-  async function execute(run: Run, context: JobContext): Promise<Outcome> {
-    const zero: Usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
+  /** Records progress only while this attempt owns the RUNNING run; throws Superseded otherwise. */
+  async function fence(run: Run, usage?: Usage): Promise<void> {
+    const owned = await store.runs.transition(
+      run.tenantId,
+      run.id,
+      ['RUNNING'],
+      usage ? { status: 'RUNNING', usage } : { status: 'RUNNING' },
+      { attempt: run.attempt },
+    );
+    if (!owned) throw new Superseded();
+  }
+
+  /** Tells clients which deltas to drop and announces what a dead attempt stored silently. */
+  async function recoverEarlierAttempts(run: Run, mine: Message[]): Promise<void> {
+    const earlier = await inspectEarlierAttempts(bus, run, mine);
+    await publish(run, {
+      type: 'LogEvent',
+      event: 'retry',
+      detail: {
+        attempt: run.attempt,
+        reason: 'the previous attempt ended without finishing; this one continues the run',
+        abandonedMessageIds: earlier.abandonedMessageIds,
+      },
+    });
+    for (const message of earlier.unannounced) await announce(run, message);
+  }
+
+  async function execute(run: Run, context: JobContext, resumed: boolean): Promise<Outcome> {
+    const base = run.usage;
     const [workflow] = await store.workflows.getMany(run.tenantId, [run.workflowId]);
     const [agent] = workflow ? await store.agents.getMany(run.tenantId, [workflow.agentId]) : [];
     if (!workflow || !agent) {
       return {
         status: 'FAILED',
         output: null,
-        usage: zero,
+        usage: base,
         error: { code: 'WORKFLOW_GONE', message: 'The workflow or its agent no longer exists.' },
       };
     }
-    let model: LanguageModel;
+    let model: LanguageModelV3;
     try {
       model = deps.models.resolve(workflow.model ?? agent.model);
     } catch (error) {
       return {
         status: 'FAILED',
         output: null,
-        usage: zero,
+        usage: base,
         error: {
           code: 'MODEL_UNAVAILABLE',
           message: error instanceof Error ? error.message : 'The model cannot be resolved.',
@@ -127,51 +207,122 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
     }
 
     const conversation = await store.messages.history(run.tenantId, run.workflowId);
+    const mine = conversation.filter((m) => m.runId === run.id);
+    if (resumed) await recoverEarlierAttempts(run, mine);
     // Deterministic ids make a retried attempt store each message at most once.
     const userMessageId = `${run.id}-u`;
-    if (!conversation.some((m) => m.id === userMessageId)) {
+    if (!mine.some((m) => m.id === userMessageId)) {
       await persistMessage(run, { id: userMessageId, role: 'USER', content: run.prompt });
     }
-    let assistantCount = 0;
-    const result = await runAgentLoop({
-      model,
-      system: agent.systemPrompt,
-      history: conversation.filter((m) => m.runId !== run.id),
-      prompt: run.prompt,
-      maxTurns: workflow.maxTurns,
-      maxRetries: deps.maxRetries,
-      signal: context.signal,
-      newMessageId: () => `${run.id}-a${++assistantCount}-${context.attempt}`,
-      sink: {
-        delta: async (messageId, delta) => {
-          await publish(run, { type: 'MessageDeltaEvent', messageId, delta });
+    // What earlier attempts completed stays; the model continues after it.
+    const continuation = mine.filter((m) => m.role !== 'USER');
+    let assistantCount = continuation.filter((m) => m.role === 'ASSISTANT').length;
+    // Each stored assistant message was one model step taken.
+    const maxTurns = Math.max(1, workflow.maxTurns - assistantCount);
+
+    const deadline = new AbortController();
+    const msLeft = run.timeoutAt ? run.timeoutAt.getTime() - Date.now() : null;
+    const timer =
+      msLeft === null ? undefined : setTimeout(() => deadline.abort(new ExecutionTimeout()), msLeft);
+    const signal = AbortSignal.any([context.signal, deadline.signal]);
+    const handingBack = () => jobAbortKind(context.signal) === 'shutdown';
+    let abandoned: string | null = null;
+
+    let result: Awaited<ReturnType<typeof runAgentLoop>>;
+    try {
+      result = await runAgentLoop({
+        model,
+        system: agent.systemPrompt,
+        history: conversation.filter((m) => m.runId !== run.id),
+        prompt: run.prompt,
+        continuation,
+        maxTurns,
+        maxRetries: deps.maxRetries,
+        retryDelays: deps.retryDelays,
+        signal,
+        newMessageId: () => `${run.id}-a${++assistantCount}-${run.attempt}`,
+        sink: {
+          delta: async (messageId, delta) => {
+            await publish(run, { type: 'MessageDeltaEvent', messageId, delta });
+          },
+          message: async (message) => {
+            // Interrupted by the shutdown: not complete, so not stored; the next attempt
+            // starts the turn over.
+            if (handingBack()) {
+              abandoned = message.id;
+              return;
+            }
+            await fence(run);
+            await persistMessage(run, message);
+          },
+          usage: async (usage) => {
+            const total = addUsage(base, usage);
+            await fence(run, total);
+            await publish(run, { type: 'UsageEvent', usage: total });
+          },
+          log: async (event, detail) => {
+            await publish(run, { type: 'LogEvent', event, detail });
+          },
         },
-        message: (message) => persistMessage(run, message),
-        usage: async (usage) => {
-          await publish(run, { type: 'UsageEvent', usage });
-        },
-        log: async (event, detail) => {
-          await publish(run, { type: 'LogEvent', event, detail });
-        },
-      },
-    });
+      });
+    } catch (error) {
+      if (error instanceof Superseded) return { status: 'SUPERSEDED' };
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+    deps.metrics?.tokensUsed(workflow.model ?? agent.model, result.usage);
+    const usage = addUsage(base, result.usage);
+    const output = result.output ?? null;
+    if (result.status === 'CANCELLED') {
+      if (handingBack()) {
+        await publish(run, {
+          type: 'LogEvent',
+          event: 'handed-back',
+          detail: {
+            attempt: run.attempt,
+            reason: 'the worker is shutting down; another worker continues the run',
+            abandonedMessageIds: abandoned ? [abandoned] : [],
+          },
+        });
+        return { status: 'HANDED_BACK' };
+      }
+      if (!context.signal.aborted && deadline.signal.aborted) {
+        return { status: 'TIMED_OUT', output, usage, error: timeoutError(run, 'RUNNING') };
+      }
+      return { status: 'CANCELLED', output, usage };
+    }
     if (result.status === 'FAILED') {
       logger.info({ runId: run.id, error: result.error }, 'run failed');
-      return result;
+      return { ...result, output, usage };
     }
-    return { ...result, output: result.output ?? null };
+    return { ...result, output, usage };
   }
 
-  /** Records the outcome if the run is still RUNNING; only the winner of that CAS announces it. */
-  async function finish(run: Run, outcome: Outcome): Promise<void> {
-    const ended = await store.runs.transition(run.tenantId, run.id, ['RUNNING'], {
-      status: outcome.status,
-      output: outcome.output,
-      usage: outcome.usage,
-      error: outcome.status === 'FAILED' ? outcome.error : null,
-      finishedAt: new Date(),
-    });
-    if (ended) await publishRunStatus(bus, ended);
+  /** Records the outcome if this attempt still owns the run; only the CAS winner announces it. */
+  async function finish(
+    run: Run,
+    outcome: Exclude<Outcome, { status: 'HANDED_BACK' | 'SUPERSEDED' }>,
+  ): Promise<void> {
+    const ended = await store.runs.transition(
+      run.tenantId,
+      run.id,
+      ['RUNNING'],
+      {
+        status: outcome.status,
+        output: outcome.output,
+        usage: outcome.usage,
+        error: 'error' in outcome ? outcome.error : null,
+        finishedAt: new Date(),
+      },
+      { attempt: run.attempt },
+    );
+    if (!ended) return;
+    await publishRunStatus(bus, ended);
+    if (ended.startedAt && ended.finishedAt) {
+      const seconds = (ended.finishedAt.getTime() - ended.startedAt.getTime()) / 1000;
+      deps.metrics?.runFinished(ended.status, seconds);
+    }
   }
 }
 

@@ -8,6 +8,7 @@ import { createInProcessEventBus } from './events/in-process-event-bus.ts';
 import { createRedisEventBus } from './events/redis-event-bus.ts';
 import { createBullmqJobQueue } from './queue/bullmq-job-queue.ts';
 import { createInProcessJobQueue } from './queue/in-process-job-queue.ts';
+import type { QueueCounts } from './queue/job-queue-common.ts';
 import { createMongoStore } from './store/mongo/mongo-store.ts';
 import { createPgliteStore } from './store/sql/pglite-store.ts';
 import { createPostgresStore } from './store/sql/postgres-store.ts';
@@ -16,6 +17,13 @@ export interface Adapters {
   store: Store;
   bus: EventBus;
   queue: JobQueue;
+  /** Numbers read at scrape time for metrics. */
+  stats: {
+    /** Jobs by unfinished state, the whole deployment's (the queue is shared). */
+    queue(): Promise<QueueCounts>;
+    /** Live subscriptions attached to this process's event bus. */
+    bus(): { subscribers: number };
+  };
   /** Resolves when the store, the queue and the event bus all answer. */
   ready(): Promise<void>;
   /** Closes queue, bus and store, in reverse order of creation. */
@@ -29,7 +37,7 @@ export interface Adapters {
 export async function createAdapters(config: Config, logger: Logger): Promise<Adapters> {
   const store = createStore(config, logger);
   await store.init();
-  const bus: EventBus = config.redis
+  const bus = config.redis
     ? createRedisEventBus({
         redis: config.redis.url,
         prefix: config.redis.prefix,
@@ -37,18 +45,31 @@ export async function createAdapters(config: Config, logger: Logger): Promise<Ad
         logger: logger.child({ component: 'event-bus' }),
       })
     : createInProcessEventBus({ retentionSeconds: config.events.retentionSeconds });
-  const queue: JobQueue = config.redis
+  const queue = config.redis
     ? createBullmqJobQueue({
         connection: config.redis.url,
         prefix: config.redis.prefix,
         logger: logger.child({ component: 'job-queue' }),
+        // README "Reliability": a run survives RUN_MAX_ATTEMPTS - 1 crashed workers (stalls) and
+        // as many failed attempts; a dead worker's run is taken over within lock + interval.
+        attempts: config.runs.maxAttempts,
+        maxStalledCount: config.runs.maxAttempts - 1,
+        lockDurationMs: config.queue.lockDurationMs,
+        stalledIntervalMs: config.queue.stalledIntervalMs,
       })
-    : createInProcessJobQueue({ logger: logger.child({ component: 'job-queue' }) });
+    : createInProcessJobQueue({
+        logger: logger.child({ component: 'job-queue' }),
+        attempts: config.runs.maxAttempts,
+      });
 
   return {
     store,
     bus,
     queue,
+    stats: {
+      queue: () => queue.counts(),
+      bus: () => ({ subscribers: bus.stats().subscribers }),
+    },
     async ready() {
       await withTimeout(Promise.all([store.ping(), bus.ping(), queue.ping()]), 2_000);
     },
@@ -60,7 +81,8 @@ export async function createAdapters(config: Config, logger: Logger): Promise<Ad
   };
 }
 
-function createStore(config: Config, logger: Logger): Store {
+/** The store configuration names, not yet initialised (the token CLI needs only the store). */
+export function createStore(config: Config, logger: Logger): Store {
   const onError = (error: Error) => logger.error({ err: error }, 'store connection error');
   switch (config.store.kind) {
     case 'postgres':

@@ -57,6 +57,16 @@ export interface Workflow {
   /** Model override; `null` means "use the agent's model". */
   model: string | null;
   maxTurns: number;
+  /**
+   * This workflow's own queue-wait limit in ms, which can only lower the deployment's
+   * (`RUN_QUEUE_TIMEOUT_MS`); null: the deployment's.
+   */
+  queueTimeoutMs: number | null;
+  /**
+   * This workflow's own execution limit in ms, which can only lower the deployment's
+   * (`RUN_TIMEOUT_MS`); null: the deployment's.
+   */
+  runTimeoutMs: number | null;
   createdAt: Date;
 }
 
@@ -75,6 +85,19 @@ export interface Run {
    * Every event of this run comes after it, so `runEvents` replays from here.
    */
   eventsAfter: string | null;
+  /**
+   * Executions of the run begun so far: 0 while QUEUED, 1 once a worker started it, one more each
+   * time a worker takes it over (after a crash, a failed attempt or a hand-back on shutdown). It
+   * fences stale workers: only the current attempt may record progress or end the run.
+   */
+  attempt: number;
+  /**
+   * When the run ends TIMED_OUT if it is still active: while QUEUED, its queue-wait deadline;
+   * once RUNNING, its execution deadline. Null: no limit.
+   */
+  timeoutAt: Date | null;
+  /** The execution limit in ms the run gets once it starts; null: none. */
+  runTimeoutMs: number | null;
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;

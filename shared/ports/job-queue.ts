@@ -6,7 +6,12 @@ export interface RunJob {
 }
 
 export interface JobContext {
-  /** Aborted when the run is cancelled through `requestCancel` (from any process). */
+  /**
+   * Aborted when the run is cancelled through `requestCancel` (from any process), or when the
+   * processor shuts down with handlers still running (`JobProcessor.drain`). Its `reason` is a
+   * {@link JobAbortReason} telling the two apart: a cancelled run ends, a shut-down one is handed
+   * back (the handler returns `{ retryAfterMs: 0 }`) and continues on another worker.
+   */
   signal: AbortSignal;
   /** 1-based attempt number. */
   attempt: number;
@@ -37,6 +42,12 @@ export interface JobProcessorOptions {
 export interface JobProcessor {
   /** Stops taking jobs, aborts none, waits for running handlers, then resolves. */
   close(): Promise<void>;
+  /**
+   * Graceful shutdown: stops taking jobs at once, lets running handlers finish for up to
+   * `graceMs`, then aborts the rest with a `shutdown` {@link JobAbortReason} so they hand their
+   * jobs back, waits for them, and closes. A job taken meanwhile is handed back unstarted.
+   */
+  drain(graceMs: number): Promise<void>;
 }
 
 /**
@@ -53,6 +64,26 @@ export interface JobQueue {
   /** Resolves when the backing service answers; used by `/readyz`. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * The `reason` of an aborted `JobContext.signal`. `cancel`: the run was cancelled and must end
+ * CANCELLED. `shutdown`: this worker is going away; the run must not end, its job goes back to
+ * the queue for another worker.
+ */
+export class JobAbortReason extends Error {
+  constructor(
+    readonly kind: 'cancel' | 'shutdown',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'JobAbortReason';
+  }
+}
+
+/** The kind of a job signal's abort, or undefined while it is not aborted (or for another reason). */
+export function jobAbortKind(signal: AbortSignal): JobAbortReason['kind'] | undefined {
+  return signal.aborted && signal.reason instanceof JobAbortReason ? signal.reason.kind : undefined;
 }
 
 /** A failure that retrying cannot fix (bad payload, a 4xx from a provider). */

@@ -1,3 +1,4 @@
+import type { ApiToken } from '../domain/api-tokens.ts';
 import type {
   Agent,
   Message,
@@ -21,6 +22,8 @@ export interface Store {
   readonly workflows: WorkflowStore;
   readonly runs: RunStore;
   readonly messages: MessageStore;
+  /** API tokens; the one store not scoped by tenant (a token is what names the tenant). */
+  readonly tokens: TokenStore;
   /** Creates tables/collections and indexes. Idempotent; safe to run from every process on start. */
   init(): Promise<void>;
   /** Resolves when the backing database answers; used by `/readyz`. */
@@ -60,6 +63,10 @@ export interface NewWorkflow {
   title: string | null;
   model: string | null;
   maxTurns: number;
+  /** The workflow's own queue-wait limit in ms (absent or null: the deployment's). */
+  queueTimeoutMs?: number | null;
+  /** The workflow's own execution limit in ms (absent or null: the deployment's). */
+  runTimeoutMs?: number | null;
 }
 
 export interface WorkflowStore {
@@ -79,12 +86,50 @@ export interface NewRun {
   prompt: string;
   idempotencyKey: string | null;
   eventsAfter: string | null;
+  /** The run ends TIMED_OUT when it has not started this many ms after it was created (absent or null: never). */
+  queueTimeoutMs?: number | null;
+  /** The run ends TIMED_OUT when it has not ended this many ms after it started (absent or null: never). */
+  runTimeoutMs?: number | null;
 }
 
-export interface CreateRunResult {
-  run: Run;
-  /** False when a run with the same idempotency key already existed and is returned instead. */
-  created: boolean;
+/**
+ * What `create` does when the workflow already has an active (QUEUED or RUNNING) run:
+ * `ENQUEUE` adds the run behind it; `REJECT` creates nothing and answers BUSY; `INTERRUPT` cancels
+ * the workflow's QUEUED runs in the same atomic step and adds the run (a RUNNING run is left to
+ * its worker: the caller asks it to stop, and the new run starts once it has ended).
+ */
+export type IfBusyPolicy = 'ENQUEUE' | 'REJECT' | 'INTERRUPT';
+
+export interface CreateRunOptions {
+  /** A run with the same tenant and idempotency key created within this many ms is returned instead. */
+  idempotencyWindowMs: number;
+  /** Default `ENQUEUE`. */
+  ifBusy?: IfBusyPolicy;
+}
+
+export type CreateRunResult =
+  | {
+      run: Run;
+      created: true;
+      /** INTERRUPT: the QUEUED runs of the workflow this create moved to CANCELLED (else empty). */
+      cancelled: Run[];
+      /** INTERRUPT: the workflow's RUNNING run, which the caller must stop (else null). */
+      running: Run | null;
+    }
+  | {
+      /**
+       * `IDEMPOTENT`: `run` is the run that already holds the idempotency key (whatever its input).
+       * `BUSY` (REJECT only): `run` is the workflow's active run; nothing was created.
+       */
+      run: Run;
+      created: false;
+      reason: 'IDEMPOTENT' | 'BUSY';
+    };
+
+/** Whether `transition` applies only to one attempt of the run (see `Run.attempt`). */
+export interface TransitionGuard {
+  /** Apply only while the run's `attempt` is this one: a superseded worker changes nothing. */
+  attempt?: number;
 }
 
 /** Fields set together with a status change. Absent fields are left as they are. */
@@ -108,10 +153,16 @@ export type StartRunResult =
 
 export interface RunStore {
   /**
-   * Creates a QUEUED run. With an idempotency key, a run of the same tenant and key created within
-   * `idempotencyWindowMs` is returned instead (created: false); an older one loses its key.
+   * Creates a QUEUED run, atomically with respect to every other `create` of the same workflow in
+   * any process: the idempotency key is looked up first, then the busy check and the insert
+   * happen as one step (so two REJECT prompts racing on an idle workflow create exactly one run).
+   * With an idempotency key, a run of the same tenant and key created within
+   * `idempotencyWindowMs` is returned instead (reason IDEMPOTENT), whatever `ifBusy` says; an older
+   * one loses its key. Runs of a workflow get ids in the order they were created, so "oldest
+   * QUEUED first" is creation order. With `queueTimeoutMs`, `timeoutAt` is set to the creation
+   * time plus it.
    */
-  create(input: NewRun, options: { idempotencyWindowMs: number }): Promise<CreateRunResult>;
+  create(input: NewRun, options: CreateRunOptions): Promise<CreateRunResult>;
   getMany(tenantId: string, ids: readonly string[]): Promise<(Run | null)[]>;
   /** Newest first. `after` is a run id. */
   listByWorkflow(tenantId: string, workflowId: string, page: PageArgs): Promise<Page<Run>>;
@@ -120,11 +171,19 @@ export interface RunStore {
   /** Per workflow: the sum of its runs' usage. */
   usageByWorkflow(tenantId: string, workflowIds: readonly string[]): Promise<Usage[]>;
   /**
-   * Atomically moves QUEUED → RUNNING (setting startedAt) if and only if no other run of the
-   * workflow is RUNNING and no older run of it is QUEUED. At most one run per workflow is ever
-   * RUNNING, also under concurrent callers in different processes.
+   * Atomically moves QUEUED → RUNNING if and only if no other run of the workflow is RUNNING and
+   * no older run of it is QUEUED. At most one run per workflow is ever RUNNING, also under
+   * concurrent callers in different processes. Sets `attempt` to 1, `startedAt` to the time of
+   * the move — taken after the busy check, so it is never earlier than the `finishedAt` of the
+   * run before it — and `timeoutAt` to `startedAt + runTimeoutMs` (null without a limit).
    */
-  start(tenantId: string, id: string, startedAt: Date): Promise<StartRunResult>;
+  start(tenantId: string, id: string): Promise<StartRunResult>;
+  /**
+   * A worker takes over a RUNNING run (its previous worker died, failed or handed it back):
+   * increments `attempt` atomically and returns the run, or null when it is not RUNNING. Of two
+   * concurrent takeovers each gets its own attempt number; the older one is fenced off.
+   */
+  resume(tenantId: string, id: string): Promise<Run | null>;
   /**
    * Compare-and-set: applies `patch` only if the run's current status is one of `from`. Returns the
    * updated run, or null when the status did not match (or the run does not exist). This is what
@@ -135,7 +194,22 @@ export interface RunStore {
     id: string,
     from: readonly RunStatus[],
     patch: RunPatch,
+    guard?: TransitionGuard,
   ): Promise<Run | null>;
+  /**
+   * Active runs of every tenant whose `timeoutAt` is at or before `now`, earliest deadline first,
+   * at most `limit`. Not scoped by tenant: the run sweeper ends them on behalf of the system.
+   */
+  listOverdue(now: Date, limit: number): Promise<Run[]>;
+  /**
+   * Runs of every tenant in `statuses` created at or before `createdBefore`, oldest first, at most
+   * `limit`. Not scoped by tenant: the run sweeper offers QUEUED runs to the queue again.
+   */
+  listActive(
+    statuses: readonly ('QUEUED' | 'RUNNING')[],
+    createdBefore: Date,
+    limit: number,
+  ): Promise<Run[]>;
 }
 
 export interface NewMessage {
@@ -158,4 +232,44 @@ export interface MessageStore {
   list(tenantId: string, workflowId: string, page: PageArgs): Promise<Page<Message>>;
   /** The whole conversation, oldest first. */
   history(tenantId: string, workflowId: string): Promise<Message[]>;
+}
+
+export interface NewApiToken {
+  tenantId: string;
+  name: string;
+  /** SHA-256 of the token, hex (`hashToken`). */
+  hash: string;
+  /** The token's first characters, not secret (`tokenPrefix`). */
+  prefix: string;
+}
+
+export interface CreateTokenResult {
+  token: ApiToken;
+  /** False when a token with the same hash was already stored; it is returned unchanged. */
+  created: boolean;
+}
+
+/**
+ * API tokens, stored by hash only. Not scoped by tenant: the gateway looks a token up by its
+ * hash to learn the tenant, and operators list and revoke tokens across tenants.
+ */
+export interface TokenStore {
+  /**
+   * Stores a token. Idempotent by hash, so a bootstrap token can be inserted from every process
+   * on every start: an existing token (revoked or not) is returned as stored.
+   */
+  create(input: NewApiToken): Promise<CreateTokenResult>;
+  /** The token with this hash, revoked or not; null when there is none. */
+  findByHash(hash: string): Promise<ApiToken | null>;
+  /** Oldest first; only the tenant's when `tenantId` is given. Revoked tokens included. */
+  list(filter?: { tenantId?: string }): Promise<ApiToken[]>;
+  /**
+   * Revokes a token; it stays listed. Revoking again keeps the first `revokedAt`.
+   * Null when there is no token with this id.
+   */
+  revoke(id: string, at: Date): Promise<ApiToken | null>;
+  /** Records a use at `at`; never moves `lastUsedAt` backwards. Callers throttle it. */
+  touch(id: string, at: Date): Promise<void>;
+  /** How many tokens are not revoked. */
+  countActive(): Promise<number>;
 }

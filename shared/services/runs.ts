@@ -3,6 +3,7 @@ import { isTerminal } from '../domain/types.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import type { Page, PageArgs } from '../ports/pagination.ts';
 import { publishRunStatus } from './run-status.ts';
+import { effectiveLimitMs } from './run-timeouts.ts';
 import type { ServiceDeps, Viewer } from './types.ts';
 import { optionalText, requiredText } from './validation.ts';
 
@@ -91,6 +92,10 @@ export function createRunService(deps: ServiceDeps) {
     return cancelRunning(run);
   }
 
+  function jobOf(run: Run) {
+    return { tenantId: run.tenantId, workflowId: run.workflowId, runId: run.id };
+  }
+
   return {
     get: getRun,
 
@@ -104,35 +109,50 @@ export function createRunService(deps: ServiceDeps) {
       const [workflow] = await store.workflows.getMany(viewer.tenantId, [input.workflowId]);
       if (!workflow) throw new NotFoundError('Workflow', input.workflowId);
 
-      const ifBusy = input.ifBusy ?? 'ENQUEUE';
-      if (ifBusy !== 'ENQUEUE') {
-        const [active] = await store.runs.activeByWorkflow(viewer.tenantId, [workflow.id]);
-        if (active && ifBusy === 'REJECT') {
+      const eventsAfter = await bus.lastCursor(workflow.id);
+      // One atomic step in the store, whichever gateway each of several racing prompts reached:
+      // the idempotency key first, then the busy check (REJECT) or the cancel of the queued runs
+      // (INTERRUPT), then the insert.
+      const result = await store.runs.create(
+        {
+          tenantId: viewer.tenantId,
+          workflowId: workflow.id,
+          prompt,
+          idempotencyKey,
+          eventsAfter,
+          queueTimeoutMs: effectiveLimitMs(limits.queueTimeoutMs, workflow.queueTimeoutMs),
+          runTimeoutMs: effectiveLimitMs(limits.runTimeoutMs, workflow.runTimeoutMs),
+        },
+        { idempotencyWindowMs: IDEMPOTENCY_WINDOW_MS, ifBusy: input.ifBusy ?? 'ENQUEUE' },
+      );
+      if (!result.created) {
+        const { run } = result;
+        if (result.reason === 'BUSY') {
           throw new ConflictError(
-            `Workflow ${JSON.stringify(workflow.id)} is busy with run ${active.id}.`,
-            { runId: active.id },
+            `Workflow ${JSON.stringify(workflow.id)} is busy with run ${run.id}.`,
+            { runId: run.id },
           );
         }
-        if (active) await cancel(active);
-      }
-
-      const eventsAfter = await bus.lastCursor(workflow.id);
-      const { run, created } = await store.runs.create(
-        { tenantId: viewer.tenantId, workflowId: workflow.id, prompt, idempotencyKey, eventsAfter },
-        { idempotencyWindowMs: IDEMPOTENCY_WINDOW_MS },
-      );
-      if (!created) {
         if (run.workflowId !== workflow.id || run.prompt !== prompt) {
           throw new ConflictError(
             'This idempotencyKey was already used with a different input within 24 hours.',
             { runId: run.id },
           );
         }
+        // The first request may have died between storing the run and queueing it: queue it
+        // (a no-op while its job exists).
+        if (run.status === 'QUEUED') await queue.enqueue(jobOf(run));
         return run;
+      }
+      const { run } = result;
+      for (const cancelled of result.cancelled) {
+        // Persisted as CANCELLED by create(), announced here.
+        await publishRunStatus(bus, cancelled);
+        await queue.remove(cancelled.id);
       }
       await publishRunStatus(bus, run);
       try {
-        await queue.enqueue({ tenantId: run.tenantId, workflowId: run.workflowId, runId: run.id });
+        await queue.enqueue(jobOf(run));
       } catch (error) {
         // Never leave a run QUEUED with no job behind it.
         const failed = await store.runs.transition(run.tenantId, run.id, ['QUEUED'], {
@@ -143,6 +163,8 @@ export function createRunService(deps: ServiceDeps) {
         if (failed) await publishRunStatus(bus, failed);
         throw error;
       }
+      // INTERRUPT: the new run starts once the running one has ended.
+      if (result.running) await cancel(result.running);
       return run;
     },
 

@@ -6,6 +6,8 @@ import type { Store } from '../ports/store.ts';
 /** Who is asking. Every service call is scoped to the viewer's tenant. */
 export interface Viewer {
   tenantId: string;
+  /** The API token the request authenticated with; absent for the local tenant and internal calls. */
+  tokenId?: string;
 }
 
 /** Checks a `provider:model` string against the deployment's providers. */
@@ -21,6 +23,10 @@ export interface ServiceLimits {
   defaultMaxTurns: number;
   /** How long `cancelRun` waits for the worker's terminal event before ending the run itself. */
   cancelGraceMs: number;
+  /** Queue-wait limit of a run in ms (`RUN_QUEUE_TIMEOUT_MS`); workflows may lower it. Absent: none. */
+  queueTimeoutMs?: number;
+  /** Execution limit of a run in ms (`RUN_TIMEOUT_MS`); workflows may lower it. Absent: none. */
+  runTimeoutMs?: number;
 }
 
 export interface ServiceDeps {

@@ -4,13 +4,28 @@ import type { Page, PageArgs } from '../ports/pagination.ts';
 import type { ServiceDeps, Viewer } from './types.ts';
 import { intInRange, optionalText } from './validation.ts';
 
-export const WORKFLOW_LIMITS = { title: 500, maxTurns: 1_000 } as const;
+export const WORKFLOW_LIMITS = {
+  title: 500,
+  maxTurns: 1_000,
+  /** Bounds of a workflow’s own timeouts in ms (100 ms … 7 days; an SQL integer and a GraphQL Int). */
+  timeoutMs: { min: 100, max: 7 * 86_400_000 },
+} as const;
 
 export interface CreateWorkflowInput {
   agentId: string;
   title?: string | null;
   model?: string | null;
   maxTurns?: number | null;
+  /** Lowers the deployment's queue-wait limit for this workflow's runs (ms). */
+  queueTimeoutMs?: number | null;
+  /** Lowers the deployment's execution limit for this workflow's runs (ms). */
+  runTimeoutMs?: number | null;
+}
+
+function optionalTimeout(field: string, value: number | null | undefined): number | null {
+  if (value === null || value === undefined) return null;
+  const { min, max } = WORKFLOW_LIMITS.timeoutMs;
+  return intInRange(field, value, min, max);
 }
 
 export type WorkflowService = ReturnType<typeof createWorkflowService>;
@@ -31,6 +46,8 @@ export function createWorkflowService({
         1,
         WORKFLOW_LIMITS.maxTurns,
       );
+      const queueTimeoutMs = optionalTimeout('queueTimeoutMs', input.queueTimeoutMs);
+      const runTimeoutMs = optionalTimeout('runTimeoutMs', input.runTimeoutMs);
       const model = input.model?.trim() || null;
       if (model) models.validate(model);
       const [agent] = await store.agents.getMany(viewer.tenantId, [input.agentId]);
@@ -41,6 +58,8 @@ export function createWorkflowService({
         title,
         model,
         maxTurns,
+        queueTimeoutMs,
+        runTimeoutMs,
       });
     },
 

@@ -1,10 +1,64 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CrudTestAgentsQuery } from '../../sdk/gql/graphql.ts';
+import { graphql } from '../../sdk/gql/index.ts';
 import { createDemoWorkflow, createTestApp, type TestApp } from '../support/test-app.ts';
 
-const CREATE_AGENT = `mutation ($input: CreateAgentInput!) { createAgent(input: $input) { id name systemPrompt model description createdAt } }`;
-const UPDATE_AGENT = `mutation ($id: ID!, $input: UpdateAgentInput!) { updateAgent(id: $id, input: $input) { id name model description } }`;
-const AGENTS = `query ($first: Int, $after: String) { agents(first: $first, after: $after) { edges { cursor node { id name } } pageInfo { hasNextPage endCursor } } }`;
-const CREATE_WORKFLOW = `mutation ($input: CreateWorkflowInput!) { createWorkflow(input: $input) { id title model maxTurns agent { id } activeRun { id } usage { totalTokens } createdAt } }`;
+const CREATE_AGENT = graphql(`
+  mutation CrudTestCreateAgent($input: CreateAgentInput!) {
+    createAgent(input: $input) { id name systemPrompt model description createdAt }
+  }
+`);
+const UPDATE_AGENT = graphql(`
+  mutation CrudTestUpdateAgent($id: ID!, $input: UpdateAgentInput!) {
+    updateAgent(id: $id, input: $input) { id name model description }
+  }
+`);
+const AGENTS = graphql(`
+  query CrudTestAgents($first: Int, $after: String) {
+    agents(first: $first, after: $after) {
+      edges { cursor node { id name } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+`);
+const AGENT_NAME = graphql(`query CrudTestAgentName($id: ID!) { agent(id: $id) { name } }`);
+const AGENT_ID = graphql(`query CrudTestAgentId($id: ID!) { agent(id: $id) { id } }`);
+const MISSING_AGENT = graphql(`query CrudTestMissingAgent { agent(id: "missing") { id } }`);
+const DELETE_AGENT = graphql(`mutation CrudTestDeleteAgent($id: ID!) { deleteAgent(id: $id) }`);
+const DELETE_MISSING_AGENT = graphql(`
+  mutation CrudTestDeleteMissingAgent { deleteAgent(id: "missing") }
+`);
+const CREATE_WORKFLOW = graphql(`
+  mutation CrudTestCreateWorkflow($input: CreateWorkflowInput!) {
+    createWorkflow(input: $input) {
+      id title model maxTurns agent { id } activeRun { id } usage { totalTokens } createdAt
+    }
+  }
+`);
+const WORKFLOW_CURSORS = graphql(`
+  query CrudTestWorkflowCursors { workflows(first: 100) { edges { cursor } } }
+`);
+const SEND_PROMPT = graphql(`
+  mutation CrudTestSendPrompt($input: SendPromptInput!) { sendPrompt(input: $input) { id } }
+`);
+const RUN_EVENT_IDS = graphql(`
+  subscription CrudTestRunEventIds($id: ID!) { runEvents(runId: $id) { id } }
+`);
+const DELETE_WORKFLOW = graphql(`
+  mutation CrudTestDeleteWorkflow($id: ID!) { deleteWorkflow(id: $id) }
+`);
+const WORKFLOW_AND_RUN = graphql(`
+  query CrudTestWorkflowAndRun($w: ID!, $r: ID!) { workflow(id: $w) { id } run(id: $r) { id } }
+`);
+const WORKFLOW_RUN_CURSORS = graphql(`
+  query CrudTestWorkflowRunCursors($id: ID!) { workflow(id: $id) { runs { edges { cursor } } } }
+`);
+const MISSING_RUN_AND_WORKFLOW = graphql(`
+  query CrudTestMissingRunAndWorkflow { run(id: "missing") { id } workflow(id: "missing") { id } }
+`);
+const CANCEL_MISSING_RUN = graphql(`
+  mutation CrudTestCancelMissingRun { cancelRun(id: "missing") { id } }
+`);
 
 let t: TestApp;
 beforeAll(async () => {
@@ -18,13 +72,13 @@ const codeOf = (result: { errors?: { extensions?: { code?: string } }[] }) =>
   result.errors?.[0]?.extensions?.code;
 
 async function countAgents() {
-  const { agents } = await t.data<{ agents: { edges: unknown[] } }>(AGENTS, { first: 100 });
+  const { agents } = await t.data(AGENTS, { first: 100 });
   return agents.edges.length;
 }
 
 describe('agents', () => {
   it('creates, reads, updates and deletes an agent', async () => {
-    const { createAgent } = await t.data<{ createAgent: Record<string, unknown> }>(CREATE_AGENT, {
+    const { createAgent } = await t.data(CREATE_AGENT, {
       input: { name: ' Helper ', systemPrompt: 'Be kind.', model: 'demo:echo', description: 'd' },
     });
     expect(createAgent).toMatchObject({
@@ -33,29 +87,21 @@ describe('agents', () => {
       model: 'demo:echo',
       description: 'd',
     });
-    expect(Date.parse(createAgent.createdAt as string)).not.toBeNaN();
-    const id = createAgent.id as string;
+    expect(Date.parse(createAgent.createdAt)).not.toBeNaN();
+    const id = createAgent.id;
 
-    const { agent } = await t.data<{ agent: { name: string } }>(
-      `query ($id: ID!) { agent(id: $id) { name } }`,
-      { id },
-    );
-    expect(agent.name).toBe('Helper');
+    const { agent } = await t.data(AGENT_NAME, { id });
+    expect(agent?.name).toBe('Helper');
 
-    const { updateAgent } = await t.data<{ updateAgent: Record<string, unknown> }>(UPDATE_AGENT, {
+    const { updateAgent } = await t.data(UPDATE_AGENT, {
       id,
       input: { name: 'Renamed', description: null },
     });
     expect(updateAgent).toMatchObject({ name: 'Renamed', model: 'demo:echo', description: null });
 
-    const { deleteAgent } = await t.data<{ deleteAgent: string }>(
-      `mutation ($id: ID!) { deleteAgent(id: $id) }`,
-      { id },
-    );
+    const { deleteAgent } = await t.data(DELETE_AGENT, { id });
     expect(deleteAgent).toBe(id);
-    const after = await t.data<{ agent: null }>(`query ($id: ID!) { agent(id: $id) { id } }`, {
-      id,
-    });
+    const after = await t.data(AGENT_ID, { id });
     expect(after.agent).toBeNull();
   });
 
@@ -67,12 +113,7 @@ describe('agents', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const { agents } = (await t.data(AGENTS, { first: 2, after })) as {
-        agents: {
-          edges: { node: { name: string } }[];
-          pageInfo: { hasNextPage: boolean; endCursor: string | null };
-        };
-      };
+      const { agents }: CrudTestAgentsQuery = await t.data(AGENTS, { first: 2, after });
       seen.push(...agents.edges.map((e) => e.node.name));
       if (!agents.pageInfo.hasNextPage) break;
       after = agents.pageInfo.endCursor;
@@ -102,37 +143,31 @@ describe('agents', () => {
   });
 
   it('answers null for an unknown id and NOT_FOUND from mutations on it', async () => {
-    const query = await t.data<{ agent: null }>(`{ agent(id: "missing") { id } }`);
+    const query = await t.data(MISSING_AGENT);
     expect(query.agent).toBeNull();
     expect(codeOf(await t.gql(UPDATE_AGENT, { id: 'missing', input: { name: 'x' } }))).toBe(
       'NOT_FOUND',
     );
-    expect(codeOf(await t.gql(`mutation { deleteAgent(id: "missing") }`))).toBe('NOT_FOUND');
+    expect(codeOf(await t.gql(DELETE_MISSING_AGENT))).toBe('NOT_FOUND');
   });
 
   it('refuses to delete an agent that workflows use', async () => {
     const { agentId } = await createDemoWorkflow(t);
-    const result = await t.gql(`mutation ($id: ID!) { deleteAgent(id: $id) }`, { id: agentId });
+    const result = await t.gql(DELETE_AGENT, { id: agentId });
     expect(codeOf(result)).toBe('CONFLICT');
-    const still = await t.data<{ agent: { id: string } }>(
-      `query ($id: ID!) { agent(id: $id) { id } }`,
-      {
-        id: agentId,
-      },
-    );
-    expect(still.agent.id).toBe(agentId);
+    const still = await t.data(AGENT_ID, { id: agentId });
+    expect(still.agent?.id).toBe(agentId);
   });
 });
 
 describe('workflows', () => {
   it('creates a workflow that follows its agent’s model unless it has its own', async () => {
-    const { createAgent } = await t.data<{ createAgent: { id: string } }>(CREATE_AGENT, {
+    const { createAgent } = await t.data(CREATE_AGENT, {
       input: { name: 'a', systemPrompt: '', model: 'demo:echo' },
     });
-    const { createWorkflow } = await t.data<{ createWorkflow: Record<string, unknown> }>(
-      CREATE_WORKFLOW,
-      { input: { agentId: createAgent.id, title: 'Chat', maxTurns: 3 } },
-    );
+    const { createWorkflow } = await t.data(CREATE_WORKFLOW, {
+      input: { agentId: createAgent.id, title: 'Chat', maxTurns: 3 },
+    });
     expect(createWorkflow).toMatchObject({
       title: 'Chat',
       model: 'demo:echo',
@@ -144,12 +179,7 @@ describe('workflows', () => {
   });
 
   it('rejects an unknown agent, a bad maxTurns and an unknown model, writing nothing', async () => {
-    const count = async () =>
-      (
-        await t.data<{ workflows: { edges: unknown[] } }>(
-          `{ workflows(first: 100) { edges { cursor } } }`,
-        )
-      ).workflows.edges.length;
+    const count = async () => (await t.data(WORKFLOW_CURSORS)).workflows.edges.length;
     const before = await count();
     expect(codeOf(await t.gql(CREATE_WORKFLOW, { input: { agentId: 'missing' } }))).toBe(
       'NOT_FOUND',
@@ -168,41 +198,23 @@ describe('workflows', () => {
 
   it('deletes a workflow with its runs and messages', async () => {
     const { workflowId } = await createDemoWorkflow(t);
-    const { sendPrompt } = await t.data<{ sendPrompt: { id: string } }>(
-      `mutation ($input: SendPromptInput!) { sendPrompt(input: $input) { id } }`,
-      { input: { workflowId, prompt: 'hi' } },
-    );
-    await t.collect(`subscription ($id: ID!) { runEvents(runId: $id) { id } }`, {
-      id: sendPrompt.id,
-    });
-    const { deleteWorkflow } = await t.data<{ deleteWorkflow: string }>(
-      `mutation ($id: ID!) { deleteWorkflow(id: $id) }`,
-      { id: workflowId },
-    );
+    const { sendPrompt } = await t.data(SEND_PROMPT, { input: { workflowId, prompt: 'hi' } });
+    await t.collect(RUN_EVENT_IDS, { id: sendPrompt.id });
+    const { deleteWorkflow } = await t.data(DELETE_WORKFLOW, { id: workflowId });
     expect(deleteWorkflow).toBe(workflowId);
-    const gone = await t.data<{ workflow: null; run: null }>(
-      `query ($w: ID!, $r: ID!) { workflow(id: $w) { id } run(id: $r) { id } }`,
-      { w: workflowId, r: sendPrompt.id },
-    );
+    const gone = await t.data(WORKFLOW_AND_RUN, { w: workflowId, r: sendPrompt.id });
     expect(gone).toEqual({ workflow: null, run: null });
-    expect(
-      codeOf(await t.gql(`mutation ($id: ID!) { deleteWorkflow(id: $id) }`, { id: workflowId })),
-    ).toBe('NOT_FOUND');
+    expect(codeOf(await t.gql(DELETE_WORKFLOW, { id: workflowId }))).toBe('NOT_FOUND');
   });
 });
 
 describe('sendPrompt input checks', () => {
-  const SEND = `mutation ($input: SendPromptInput!) { sendPrompt(input: $input) { id } }`;
+  const SEND = SEND_PROMPT;
 
   it('rejects an empty or oversized prompt and an unknown workflow, starting no run', async () => {
     const { workflowId } = await createDemoWorkflow(t);
     const runs = async () =>
-      (
-        await t.data<{ workflow: { runs: { edges: unknown[] } } }>(
-          `query ($id: ID!) { workflow(id: $id) { runs { edges { cursor } } } }`,
-          { id: workflowId },
-        )
-      ).workflow.runs.edges.length;
+      (await t.data(WORKFLOW_RUN_CURSORS, { id: workflowId })).workflow!.runs.edges.length;
     expect(codeOf(await t.gql(SEND, { input: { workflowId, prompt: '  ' } }))).toBe(
       'BAD_USER_INPUT',
     );
@@ -216,10 +228,8 @@ describe('sendPrompt input checks', () => {
   });
 
   it('answers null for unknown run and workflow ids and NOT_FOUND when cancelling one', async () => {
-    const result = await t.data<{ run: null; workflow: null }>(
-      `{ run(id: "missing") { id } workflow(id: "missing") { id } }`,
-    );
+    const result = await t.data(MISSING_RUN_AND_WORKFLOW);
     expect(result).toEqual({ run: null, workflow: null });
-    expect(codeOf(await t.gql(`mutation { cancelRun(id: "missing") { id } }`))).toBe('NOT_FOUND');
+    expect(codeOf(await t.gql(CANCEL_MISSING_RUN))).toBe('NOT_FOUND');
   });
 });

@@ -1,18 +1,49 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SendPromptInput } from '../../sdk/gql/graphql.ts';
+import { graphql } from '../../sdk/gql/index.ts';
 import {
   createDemoWorkflow,
   createTestApp,
-  EVENT_FIELDS,
   type EventPayload,
   type TestApp,
 } from '../support/test-app.ts';
 
-const SEND = `mutation ($input: SendPromptInput!) { sendPrompt(input: $input) { id status prompt } }`;
-const RUN_EVENTS = `subscription ($runId: ID!, $after: String) { runEvents(runId: $runId, after: $after) { ${EVENT_FIELDS} } }`;
-const WORKFLOW_EVENTS = `subscription ($workflowId: ID!, $after: String) { workflowEvents(workflowId: $workflowId, after: $after) { ${EVENT_FIELDS} } }`;
-const RUN = `query ($id: ID!) { run(id: $id) { id status output error { code message } usage { inputTokens outputTokens totalTokens } startedAt finishedAt workflow { id } } }`;
-
-type RunEvents = { runEvents: EventPayload };
+const SEND = graphql(`
+  mutation RunsTestSend($input: SendPromptInput!) {
+    sendPrompt(input: $input) { id status prompt }
+  }
+`);
+const RUN_EVENTS = graphql(`
+  subscription RunsTestRunEvents($runId: ID!, $after: String) {
+    runEvents(runId: $runId, after: $after) { ...TestEventFields }
+  }
+`);
+const WORKFLOW_EVENTS = graphql(`
+  subscription RunsTestWorkflowEvents($workflowId: ID!, $after: String) {
+    workflowEvents(workflowId: $workflowId, after: $after) { ...TestEventFields }
+  }
+`);
+const RUN = graphql(`
+  query RunsTestRun($id: ID!) {
+    run(id: $id) {
+      id status output error { code message } usage { inputTokens outputTokens totalTokens }
+      startedAt finishedAt workflow { id }
+    }
+  }
+`);
+const MESSAGES = graphql(`
+  query RunsTestMessages($id: ID!) {
+    workflow(id: $id) { messages { edges { node { role content runId } } } }
+  }
+`);
+const FIRST_MESSAGES = graphql(`
+  query RunsTestFirstMessages($id: ID!) {
+    workflow(id: $id) { messages(first: 10) { edges { node { content } } } }
+  }
+`);
+const CANCEL = graphql(`
+  mutation RunsTestCancel($id: ID!) { cancelRun(id: $id) { id status finishedAt } }
+`);
 
 let t: TestApp;
 beforeAll(async () => {
@@ -22,15 +53,13 @@ afterAll(async () => {
   await t.close();
 });
 
-async function send(workflowId: string, prompt: string, extra: Record<string, unknown> = {}) {
-  const { sendPrompt } = await t.data<{ sendPrompt: { id: string; status: string } }>(SEND, {
-    input: { workflowId, prompt, ...extra },
-  });
+async function send(workflowId: string, prompt: string, extra: Partial<SendPromptInput> = {}) {
+  const { sendPrompt } = await t.data(SEND, { input: { workflowId, prompt, ...extra } });
   return sendPrompt;
 }
 
-async function runEvents(runId: string, after?: string) {
-  const items = await t.collect<RunEvents>(RUN_EVENTS, { runId, after });
+async function runEvents(runId: string, after?: string): Promise<EventPayload[]> {
+  const items = await t.collect(RUN_EVENTS, { runId, after });
   return items.map((item) => item.runEvents);
 }
 
@@ -61,22 +90,11 @@ describe('sendPrompt and runEvents', () => {
     const ids = events.map((e) => e.id);
     expect(ids).toEqual([...new Set(ids)]);
 
-    const { run: stored } = await t.data<{
-      run: { output: string; status: string; usage: object };
-    }>(RUN, { id: run.id });
+    const stored = (await t.data(RUN, { id: run.id })).run!;
     expect(stored).toMatchObject({ status: 'SUCCEEDED', output: 'echo: hello brave new world' });
     expect(stored.usage).toEqual(usage.usage);
 
-    const { workflow } = await t.data<{
-      workflow: {
-        messages: { edges: { node: { role: string; content: string; runId: string } }[] };
-      };
-    }>(
-      `query ($id: ID!) { workflow(id: $id) { messages { edges { node { role content runId } } } } }`,
-      {
-        id: workflowId,
-      },
-    );
+    const workflow = (await t.data(MESSAGES, { id: workflowId })).workflow!;
     expect(workflow.messages.edges.map((e) => e.node)).toEqual([
       { role: 'USER', content: 'hello brave new world', runId: run.id },
       { role: 'ASSISTANT', content: 'echo: hello brave new world', runId: run.id },
@@ -105,12 +123,7 @@ describe('sendPrompt and runEvents', () => {
     const { workflowId } = await createDemoWorkflow(t);
     await runEvents((await send(workflowId, 'first')).id);
     await runEvents((await send(workflowId, 'second')).id);
-    const { workflow } = await t.data<{
-      workflow: { messages: { edges: { node: { content: string } }[] } };
-    }>(
-      `query ($id: ID!) { workflow(id: $id) { messages(first: 10) { edges { node { content } } } } }`,
-      { id: workflowId },
-    );
+    const workflow = (await t.data(FIRST_MESSAGES, { id: workflowId })).workflow!;
     expect(workflow.messages.edges.map((e) => e.node.content)).toEqual([
       'first',
       'echo: first',
@@ -125,15 +138,10 @@ describe('sendPrompt and runEvents', () => {
     for (const prompt of ['!delay 5\na', '!delay 5\nb', '!delay 5\nc'])
       runs.push(await send(workflowId, prompt));
     await Promise.all(runs.map((r) => runEvents(r.id)));
-    const stored = await Promise.all(
-      runs.map(
-        async (r) =>
-          (await t.data<{ run: { startedAt: string; finishedAt: string } }>(RUN, { id: r.id })).run,
-      ),
-    );
+    const stored = await Promise.all(runs.map(async (r) => (await t.data(RUN, { id: r.id })).run!));
     for (let i = 1; i < stored.length; i++) {
-      expect(Date.parse(stored[i]!.startedAt)).toBeGreaterThanOrEqual(
-        Date.parse(stored[i - 1]!.finishedAt),
+      expect(Date.parse(stored[i]!.startedAt!)).toBeGreaterThanOrEqual(
+        Date.parse(stored[i - 1]!.finishedAt!),
       );
     }
   });
@@ -147,12 +155,7 @@ describe('sendPrompt and runEvents', () => {
       error: { code: 'PROVIDER_ERROR', message: expect.stringContaining('the model is down') },
     });
     expect(terminal(events)).toHaveLength(1);
-    const { run: stored } = await t.data<{ run: { status: string; error: { code: string } } }>(
-      RUN,
-      {
-        id: run.id,
-      },
-    );
+    const { run: stored } = await t.data(RUN, { id: run.id });
     expect(stored).toMatchObject({ status: 'FAILED', error: { code: 'PROVIDER_ERROR' } });
   });
 });
@@ -163,7 +166,7 @@ describe('workflowEvents', () => {
     const first = await runEvents((await send(workflowId, 'one')).id);
     const second = await runEvents((await send(workflowId, 'two')).id);
     const cursor = first.at(-1)!.id;
-    const resumed = await t.collect<{ workflowEvents: EventPayload }>(
+    const resumed = await t.collect(
       WORKFLOW_EVENTS,
       { workflowId, after: cursor },
       (_, all) => all.length === second.length,
@@ -180,18 +183,16 @@ describe('workflowEvents', () => {
 });
 
 describe('cancelRun', () => {
-  const CANCEL = `mutation ($id: ID!) { cancelRun(id: $id) { id status finishedAt } }`;
-
   it('cancels a running run: the stream stops and ends with one CANCELLED event', async () => {
     const { workflowId } = await createDemoWorkflow(t);
     const run = await send(workflowId, '!delay 50\n!words 400');
     const events = runEvents(run.id);
-    await t.collect<RunEvents>(
+    await t.collect(
       RUN_EVENTS,
       { runId: run.id },
       (e) => e.runEvents.__typename === 'MessageDeltaEvent',
     );
-    const { cancelRun } = await t.data<{ cancelRun: { status: string } }>(CANCEL, { id: run.id });
+    const { cancelRun } = await t.data(CANCEL, { id: run.id });
     expect(cancelRun.status).toBe('CANCELLED');
     const all = await events;
     expect(terminal(all)).toEqual([expect.objectContaining({ status: 'CANCELLED' })]);
@@ -203,26 +204,22 @@ describe('cancelRun', () => {
     const { workflowId } = await createDemoWorkflow(t);
     const blocker = await send(workflowId, '!delay 20\n!words 50');
     const queued = await send(workflowId, 'never runs');
-    const first = await t.data<{ cancelRun: { status: string; finishedAt: string } }>(CANCEL, {
-      id: queued.id,
-    });
+    const first = await t.data(CANCEL, { id: queued.id });
     expect(first.cancelRun.status).toBe('CANCELLED');
-    const again = await t.data<{ cancelRun: { status: string; finishedAt: string } }>(CANCEL, {
-      id: queued.id,
-    });
+    const again = await t.data(CANCEL, { id: queued.id });
     expect(again.cancelRun).toEqual(first.cancelRun);
     const events = await runEvents(queued.id);
     expect(events.map((e) => e.status)).toEqual(['QUEUED', 'CANCELLED']);
     await runEvents(blocker.id);
-    const { run } = await t.data<{ run: { status: string } }>(RUN, { id: queued.id });
-    expect(run.status).toBe('CANCELLED');
+    const { run } = await t.data(RUN, { id: queued.id });
+    expect(run?.status).toBe('CANCELLED');
   });
 
   it('returns a finished run unchanged', async () => {
     const { workflowId } = await createDemoWorkflow(t);
     const run = await send(workflowId, 'done');
     await runEvents(run.id);
-    const { cancelRun } = await t.data<{ cancelRun: { status: string } }>(CANCEL, { id: run.id });
+    const { cancelRun } = await t.data(CANCEL, { id: run.id });
     expect(cancelRun.status).toBe('SUCCEEDED');
   });
 });

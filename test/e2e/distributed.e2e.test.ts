@@ -28,8 +28,8 @@ let agentId: string;
 
 beforeAll(async () => {
   cluster = await startCluster({ gateways: 2, workers: 2, workerConcurrency: 1 });
-  a = createAgentgateClient(cluster.gateways[0]!.url);
-  b = createAgentgateClient(cluster.gateways[1]!.url);
+  a = createAgentgateClient(cluster.gateways[0]!.url, { token: cluster.token });
+  b = createAgentgateClient(cluster.gateways[1]!.url, { token: cluster.token });
   agentId = await a.createAgent({ name: 'e2e', systemPrompt: 'Echo.', model: 'demo:echo' });
 }, 60_000);
 

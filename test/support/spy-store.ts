@@ -28,6 +28,7 @@ export function spyStore(inner: Store) {
     workflows: wrap('workflows', inner.workflows),
     runs: wrap('runs', inner.runs),
     messages: wrap('messages', inner.messages),
+    tokens: wrap('tokens', inner.tokens),
     init: () => inner.init(),
     ping: () => inner.ping(),
     close: () => inner.close(),

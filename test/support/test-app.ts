@@ -1,15 +1,24 @@
 import { type Client, createClient } from 'graphql-sse';
+import type { Registry } from 'prom-client';
+import type { TypedDocumentString } from '../../sdk/gql/graphql.ts';
+import { graphql } from '../../sdk/gql/index.ts';
 import { createApp } from '../../server/app.ts';
+import { createTokenAuthenticator } from '../../server/auth.ts';
+import { createGatewayMetrics } from '../../server/metrics.ts';
 import { createInProcessEventBus } from '../../shared/adapters/events/in-process-event-bus.ts';
 import { createInProcessJobQueue } from '../../shared/adapters/queue/in-process-job-queue.ts';
 import { createPgliteStore } from '../../shared/adapters/store/sql/pglite-store.ts';
+import { defaultProtection, type ProtectionConfig } from '../../shared/config.ts';
+import { generateToken, hashToken, tokenPrefix } from '../../shared/domain/api-tokens.ts';
 import { DEFAULT_TENANT_ID } from '../../shared/domain/types.ts';
 import { createSilentLogger } from '../../shared/logger.ts';
+import { createEventMetrics, createMetricsRegistry, meterEventBus } from '../../shared/metrics.ts';
 import type { Store } from '../../shared/ports/store.ts';
 import { createServices } from '../../shared/services/index.ts';
 import type { ServiceLimits } from '../../shared/services/types.ts';
 import { createModelRegistry, type ProviderConfig } from '../../worker/models/registry.ts';
 import { startWorker } from '../../worker/start-worker.ts';
+import { createWorkerMetrics } from '../../worker/worker-metrics.ts';
 
 export interface TestAppOptions {
   /** A store to use instead of a fresh in-memory PGlite (already initialised). */
@@ -18,7 +27,19 @@ export interface TestAppOptions {
   limits?: Partial<ServiceLimits>;
   /** Start the in-process worker (default true). */
   worker?: boolean;
+  /**
+   * Authenticate like a gateway with tokens (`createTokenAuthenticator`, no cache) instead of
+   * serving every request as the default tenant. Send tokens with `as(token)`.
+   */
+  auth?: boolean;
+  /** Limits and protections, over the documented defaults. */
+  protection?: Partial<ProtectionConfig>;
+  /** Count into a registry of its own and serve it on `/metrics` (default false). */
+  metrics?: boolean;
 }
+
+/** A query as text, or a typed document from `graphql()` (sdk/gql) that carries its types. */
+export type Query<T, V> = string | TypedDocumentString<T, V>;
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   data?: T | null;
@@ -46,7 +67,9 @@ function defaultStore(): Promise<Store> {
  */
 export async function createTestApp(options: TestAppOptions = {}) {
   const store = options.store ?? (await defaultStore());
-  const bus = createInProcessEventBus();
+  const registry: Registry | undefined = options.metrics ? createMetricsRegistry() : undefined;
+  const unmeteredBus = createInProcessEventBus();
+  const bus = registry ? meterEventBus(unmeteredBus, createEventMetrics(registry)) : unmeteredBus;
   const queue = createInProcessJobQueue({ backoffMs: 10 });
   const logger = createSilentLogger();
   const models = createModelRegistry(options.providers ?? []);
@@ -61,82 +84,113 @@ export async function createTestApp(options: TestAppOptions = {}) {
     services,
     store,
     logger,
-    authenticate: async () => ({ tenantId: DEFAULT_TENANT_ID }),
+    authenticate: options.auth
+      ? createTokenAuthenticator(store.tokens, { logger, cacheTtlMs: 0 }).authenticate
+      : async () => ({ tenantId: DEFAULT_TENANT_ID }),
+    protection: { ...defaultProtection(), ...options.protection },
     readiness: async () => {
       await Promise.all([store.ping(), bus.ping(), queue.ping()]);
     },
+    metrics: registry
+      ? createGatewayMetrics(registry, { busSubscribers: () => bus.stats().subscribers })
+      : undefined,
   });
+  const workerMetrics = registry
+    ? createWorkerMetrics(registry, { concurrency: 4, queueCounts: () => queue.counts() })
+    : undefined;
   const worker =
     options.worker === false
       ? null
-      : startWorker({ store, bus, queue, models, logger, maxRetries: 0, concurrency: 4 });
+      : startWorker({
+          store,
+          bus,
+          queue,
+          models,
+          logger,
+          maxRetries: 0,
+          concurrency: 4,
+          metrics: workerMetrics,
+        });
 
   const url = 'http://agentgate.test/graphql';
-  const sse: Client = createClient({
-    url,
-    fetchFn: app.fetch as typeof fetch,
-    retryAttempts: 0,
-  });
+  const clients: Client[] = [];
 
-  async function gql<T = Record<string, unknown>>(
-    query: string,
-    variables: Record<string, unknown> = {},
-  ): Promise<GraphQLResponse<T>> {
-    const response = await app.fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query, variables }),
+  /** Requests as a client sends them, with `Authorization: Bearer <token>` when given. */
+  function clientFor(token?: string) {
+    const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+    const sse: Client = createClient({
+      url,
+      fetchFn: app.fetch as typeof fetch,
+      retryAttempts: 0,
+      headers: auth,
     });
-    return (await response.json()) as GraphQLResponse<T>;
-  }
+    clients.push(sse);
 
-  /** Runs a query that must succeed and returns its data. */
-  async function data<T = Record<string, unknown>>(
-    query: string,
-    variables: Record<string, unknown> = {},
-  ): Promise<T> {
-    const result = await gql<T>(query, variables);
-    if (result.errors?.length || !result.data) {
-      throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
+    async function gql<T = Record<string, unknown>, V = Record<string, unknown>>(
+      query: Query<T, V>,
+      variables: NoInfer<V> = {} as NoInfer<V>,
+    ): Promise<GraphQLResponse<T>> {
+      const response = await app.fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...auth },
+        body: JSON.stringify({ query: String(query), variables }),
+      });
+      return (await response.json()) as GraphQLResponse<T>;
     }
-    return result.data;
+
+    /** Runs a query that must succeed and returns its data. */
+    async function data<T = Record<string, unknown>, V = Record<string, unknown>>(
+      query: Query<T, V>,
+      variables: NoInfer<V> = {} as NoInfer<V>,
+    ): Promise<T> {
+      const result = await gql<T, V>(query, variables);
+      if (result.errors?.length || !result.data) {
+        throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
+      }
+      return result.data;
+    }
+
+    /** Collects a subscription's payloads until it completes (or `until` returns true). */
+    function collect<T = Record<string, unknown>, V = Record<string, unknown>>(
+      query: Query<T, V>,
+      variables: NoInfer<V>,
+      until?: (item: T, all: T[]) => boolean,
+    ): Promise<T[]> {
+      return new Promise((resolve, reject) => {
+        const items: T[] = [];
+        let dispose = () => {};
+        dispose = sse.subscribe<T>(
+          { query: String(query), variables: variables as Record<string, unknown> },
+          {
+            next: (value) => {
+              if (value.errors?.length) {
+                reject(new Error(`subscription errors: ${JSON.stringify(value.errors)}`));
+                dispose();
+                return;
+              }
+              const item = value.data as T;
+              items.push(item);
+              if (until?.(item, items)) {
+                dispose();
+                resolve(items);
+              }
+            },
+            error: (error) =>
+              reject(error instanceof Error ? error : new Error(JSON.stringify(error))),
+            complete: () => resolve(items),
+          },
+        );
+      });
+    }
+
+    return { gql, data, collect };
   }
 
-  /** Collects a subscription's payloads until it completes (or `until` returns true). */
-  function collect<T = Record<string, unknown>>(
-    query: string,
-    variables: Record<string, unknown>,
-    until?: (item: T, all: T[]) => boolean,
-  ): Promise<T[]> {
-    return new Promise((resolve, reject) => {
-      const items: T[] = [];
-      let dispose = () => {};
-      dispose = sse.subscribe<T>(
-        { query, variables },
-        {
-          next: (value) => {
-            if (value.errors?.length) {
-              reject(new Error(`subscription errors: ${JSON.stringify(value.errors)}`));
-              dispose();
-              return;
-            }
-            const item = value.data as T;
-            items.push(item);
-            if (until?.(item, items)) {
-              dispose();
-              resolve(items);
-            }
-          },
-          error: (error) =>
-            reject(error instanceof Error ? error : new Error(JSON.stringify(error))),
-          complete: () => resolve(items),
-        },
-      );
-    });
-  }
+  const { gql, data, collect } = clientFor();
 
   return {
     app,
+    registry,
     store,
     bus,
     queue,
@@ -144,8 +198,21 @@ export async function createTestApp(options: TestAppOptions = {}) {
     gql,
     data,
     collect,
+    /** The same requests, sent with an API token (see `auth`). */
+    as: clientFor,
+    /** Stores a new API token of `tenantId` and returns it (for `as`). */
+    async createToken(tenantId: string, name = 'test'): Promise<string> {
+      const secret = generateToken();
+      await store.tokens.create({
+        tenantId,
+        name,
+        hash: hashToken(secret),
+        prefix: tokenPrefix(secret),
+      });
+      return secret;
+    },
     async close() {
-      sse.dispose();
+      for (const client of clients) client.dispose();
       await worker?.close();
       await queue.close();
       await bus.close();
@@ -156,15 +223,28 @@ export async function createTestApp(options: TestAppOptions = {}) {
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
 
 /** Creates a demo:echo agent and a workflow on it; returns their ids. */
+const CREATE_DEMO_AGENT = graphql(`
+  mutation TestCreateDemoAgent($input: CreateAgentInput!) {
+    createAgent(input: $input) {
+      id
+    }
+  }
+`);
+const CREATE_DEMO_WORKFLOW = graphql(`
+  mutation TestCreateDemoWorkflow($input: CreateWorkflowInput!) {
+    createWorkflow(input: $input) {
+      id
+    }
+  }
+`);
+
 export async function createDemoWorkflow(t: TestApp, model = 'demo:echo') {
-  const { createAgent } = await t.data<{ createAgent: { id: string } }>(
-    `mutation ($input: CreateAgentInput!) { createAgent(input: $input) { id } }`,
-    { input: { name: 'Echo', systemPrompt: 'You echo.', model } },
-  );
-  const { createWorkflow } = await t.data<{ createWorkflow: { id: string } }>(
-    `mutation ($input: CreateWorkflowInput!) { createWorkflow(input: $input) { id } }`,
-    { input: { agentId: createAgent.id, title: 'Test' } },
-  );
+  const { createAgent } = await t.data(CREATE_DEMO_AGENT, {
+    input: { name: 'Echo', systemPrompt: 'You echo.', model },
+  });
+  const { createWorkflow } = await t.data(CREATE_DEMO_WORKFLOW, {
+    input: { agentId: createAgent.id, title: 'Test' },
+  });
   return { agentId: createAgent.id, workflowId: createWorkflow.id };
 }
 
@@ -177,6 +257,54 @@ export const EVENT_FIELDS = `
   ... on LogEvent { event detail }
   ... on ToolCallEvent { toolCallId name toolStatus: status arguments result }
 `;
+
+/** {@link EVENT_FIELDS} as a fragment, for typed documents: `...TestEventFields`. */
+export const TestEventFieldsFragment = graphql(`
+  fragment TestEventFields on WorkflowEvent {
+    __typename
+    id
+    workflowId
+    runId
+    at
+    ... on RunStatusEvent {
+      status
+      error {
+        code
+        message
+      }
+    }
+    ... on MessageDeltaEvent {
+      messageId
+      delta
+    }
+    ... on MessageEvent {
+      message {
+        id
+        role
+        content
+        runId
+      }
+    }
+    ... on UsageEvent {
+      usage {
+        inputTokens
+        outputTokens
+        totalTokens
+      }
+    }
+    ... on LogEvent {
+      event
+      detail
+    }
+    ... on ToolCallEvent {
+      toolCallId
+      name
+      toolStatus: status
+      arguments
+      result
+    }
+  }
+`);
 
 export interface EventPayload {
   __typename: string;

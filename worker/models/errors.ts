@@ -85,6 +85,11 @@ function networkErrorCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/** True when the request got no answer at all: a socket error, or fetch failing to connect. */
+export function isNetworkFailure(error: unknown): boolean {
+  return isFetchFailure(error);
+}
+
 function isFetchFailure(error: unknown): boolean {
   return (
     networkErrorCode(error) !== undefined ||

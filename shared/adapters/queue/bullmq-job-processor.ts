@@ -10,6 +10,7 @@ import {
   type QueueLogger,
   retryAfterDelayMs,
   salvageRunJob,
+  shutdownReason,
 } from './job-queue-common.ts';
 
 /** What a BullMQ processor needs from the queue that starts it; resolved and validated there. */
@@ -52,11 +53,16 @@ export function startBullmqProcessor(
       controllers.get(runId)?.abort(cancellationReason(runId));
   });
 
+  /** Set once the drain period ran out: every running handler has been told to hand back. */
+  let handingBack = false;
+
   async function processJob(job: Job<unknown>, token?: string): Promise<void> {
     const dequeued = parseDequeuedRunJob(job.data);
     if (!dequeued.valid) throw new UnrecoverableError(dequeued.reason);
     const runId = job.id ?? dequeued.job.runId;
     const controller = new AbortController();
+    // Fetched while the drain aborted the others: hand it back unstarted, like them.
+    if (handingBack) controller.abort(shutdownReason(runId));
     controllers.set(runId, controller);
     try {
       const outcome = await handler(dequeued.job, {
@@ -89,6 +95,13 @@ export function startBullmqProcessor(
     autorun: false,
   });
   worker.on('error', (error) => logger.error({ err: error }, 'job queue worker error'));
+  // Why: a lock that cannot be renewed (Redis unreachable longer than lockDurationMs, or the job
+  // gone) may let another worker take the job over as stalled. The handler is not aborted here —
+  // when Redis lost the job nobody else will run it — but the store's attempt fence stops this
+  // worker from recording anything once another attempt has begun.
+  worker.on('lockRenewalFailed', (jobIds) =>
+    logger.warn({ runIds: jobIds }, 'could not renew the lock of running jobs'),
+  );
   worker.on('failed', (job, error) => {
     if (!job) {
       logger.error({ err: error }, 'a run job failed for good after it was removed; run not ended');
@@ -132,16 +145,36 @@ export function startBullmqProcessor(
     if (!closing) logger.error({ err: error }, 'cannot subscribe to run cancellations');
   });
 
+  function close(): Promise<void> {
+    closing ??= (async () => {
+      // Waits for running handlers; aborts none.
+      await worker.close();
+      await Promise.all(pendingFailures);
+      await settings.closeConnection(subscriber);
+      await settings.closeConnection(workerConnection);
+    })();
+    return closing;
+  }
+
   return {
-    close() {
-      closing ??= (async () => {
-        // Waits for running handlers; aborts none.
-        await worker.close();
-        await Promise.all(pendingFailures);
-        await settings.closeConnection(subscriber);
-        await settings.closeConnection(workerConnection);
-      })();
-      return closing;
+    close,
+    async drain(graceMs) {
+      // worker.close() stops fetching at once and resolves when the running handlers are done.
+      const closed = close();
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<'expired'>((resolve) => {
+        timer = setTimeout(() => resolve('expired'), graceMs);
+      });
+      const outcome = await Promise.race([closed.then(() => 'closed' as const), expired]);
+      clearTimeout(timer);
+      if (outcome === 'closed') return;
+      handingBack = true;
+      logger.warn(
+        { runIds: [...controllers.keys()], graceMs },
+        'drain period over; handing the remaining runs back to the queue',
+      );
+      for (const [runId, controller] of controllers) controller.abort(shutdownReason(runId));
+      await closed;
     },
   };
 }

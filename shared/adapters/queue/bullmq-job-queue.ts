@@ -6,6 +6,8 @@ import { type BullmqProcessorSettings, startBullmqProcessor } from './bullmq-job
 import {
   assertInteger,
   parseRunJobForEnqueue,
+  QUEUE_STATES,
+  type QueueCounts,
   type QueueLogger,
   resolveRetryPolicy,
   stderrQueueLogger,
@@ -60,12 +62,18 @@ export interface BullmqJobQueueOptions {
   logger?: QueueLogger;
 }
 
+/** The BullMQ job queue, plus its depth for metrics. */
+export interface BullmqJobQueue extends JobQueue {
+  /** Jobs by unfinished state, read from Redis now (one round trip). */
+  counts(): Promise<QueueCounts>;
+}
+
 /**
  * The job queue of the distributed mode: BullMQ on Redis. The job id is the run id, so a duplicate
  * enqueue is a no-op while the job is retained; cancellation reaches workers in any process over
  * the pub/sub channel `${prefix}:${queueName}:cancel`.
  */
-export function createBullmqJobQueue(options: BullmqJobQueueOptions): JobQueue {
+export function createBullmqJobQueue(options: BullmqJobQueueOptions): BullmqJobQueue {
   const queueName = options.queueName ?? DEFAULT_QUEUE_NAME;
   const prefix = options.prefix ?? DEFAULT_KEY_PREFIX;
   if (queueName === '' || queueName.includes(':')) {
@@ -156,6 +164,14 @@ export function createBullmqJobQueue(options: BullmqJobQueueOptions): JobQueue {
       const processor = startBullmqProcessor(settings, handler, processorOptions);
       processors.add(processor);
       return processor;
+    },
+
+    async counts() {
+      assertOpen();
+      const counts = await queue.getJobCounts(...QUEUE_STATES);
+      return Object.fromEntries(
+        QUEUE_STATES.map((state) => [state, counts[state] ?? 0]),
+      ) as QueueCounts;
     },
 
     async ping() {

@@ -14,10 +14,12 @@ import {
   cancellationReason,
   parseDequeuedRunJob,
   parseRunJobForEnqueue,
+  type QueueCounts,
   type QueueLogger,
   resolveRetryPolicy,
   retryAfterDelayMs,
   salvageRunJob,
+  shutdownReason,
   stderrQueueLogger,
 } from './job-queue-common.ts';
 
@@ -51,6 +53,8 @@ interface ProcessorState extends JobProcessor {
   handler: JobHandler;
   options: JobProcessorOptions;
   running: Set<Promise<void>>;
+  /** The entries whose handlers are running, to abort them when a drain runs out. */
+  active: Set<Entry>;
   closed: boolean;
 }
 
@@ -60,11 +64,17 @@ type Verdict =
   | { kind: 'retry'; delayMs: number }
   | { kind: 'failed'; reason: string };
 
+/** The in-process job queue, plus its depth for metrics. */
+export interface InProcessJobQueue extends JobQueue {
+  /** Jobs by unfinished state; `prioritized` is always 0 (every job has the same priority). */
+  counts(): Promise<QueueCounts>;
+}
+
 /**
  * The job queue of the embedded mode: one process, memory only. FIFO, per-processor concurrency,
  * exponential retry and `retryAfterMs` like the BullMQ adapter. Jobs do not survive the process.
  */
-export function createInProcessJobQueue(options: InProcessJobQueueOptions = {}): JobQueue {
+export function createInProcessJobQueue(options: InProcessJobQueueOptions = {}): InProcessJobQueue {
   const policy = resolveRetryPolicy(options);
   const retainFinished = options.retainFinished ?? DEFAULT_RETAINED_FINISHED_RUNS;
   assertInteger('retainFinished', retainFinished, 0);
@@ -104,8 +114,10 @@ export function createInProcessJobQueue(options: InProcessJobQueueOptions = {}):
   function start(processor: ProcessorState, entry: Entry): void {
     entry.state = 'active';
     entry.controller = new AbortController();
+    processor.active.add(entry);
     const run: Promise<void> = execute(processor, entry, entry.controller.signal).finally(() => {
       processor.running.delete(run);
+      processor.active.delete(entry);
       schedulePump();
     });
     processor.running.add(run);
@@ -220,6 +232,7 @@ export function createInProcessJobQueue(options: InProcessJobQueueOptions = {}):
         handler,
         options: processorOptions,
         running: new Set(),
+        active: new Set(),
         closed: false,
         close() {
           closingProcessor ??= (async () => {
@@ -230,10 +243,31 @@ export function createInProcessJobQueue(options: InProcessJobQueueOptions = {}):
           })();
           return closingProcessor;
         },
+        async drain(graceMs) {
+          const closed = processor.close();
+          let timer: NodeJS.Timeout | undefined;
+          const expired = new Promise<'expired'>((resolve) => {
+            timer = setTimeout(() => resolve('expired'), graceMs);
+          });
+          const outcome = await Promise.race([closed.then(() => 'closed' as const), expired]);
+          clearTimeout(timer);
+          if (outcome === 'closed') return;
+          // Handed back: each handler returns a retry, which requeues its job in this queue.
+          for (const entry of processor.active) {
+            entry.controller?.abort(shutdownReason(entry.job.runId));
+          }
+          await closed;
+        },
       };
       processors.add(processor);
       schedulePump();
-      return { close: () => processor.close() };
+      return { close: () => processor.close(), drain: (graceMs) => processor.drain(graceMs) };
+    },
+
+    async counts() {
+      const counts: QueueCounts = { waiting: 0, prioritized: 0, delayed: 0, active: 0 };
+      for (const entry of entries.values()) counts[entry.state] += 1;
+      return counts;
     },
 
     async ping() {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { runAgentJob } from '../../jobs.ts';
-import type { JobOutcome, RunJob } from '../../ports/job-queue.ts';
+import { type JobOutcome, JobAbortReason, type RunJob } from '../../ports/job-queue.ts';
 
 /** The part of a pino logger the queue adapters use; a pino `Logger` fits as is. */
 export interface QueueLogger {
@@ -20,6 +20,16 @@ export const stderrQueueLogger: QueueLogger = {
   warn: (object, message) => console.warn(message, object),
   error: (object, message) => console.error(message, object),
 };
+
+/**
+ * The states of a job no worker has finished, as BullMQ names them: `waiting` (ready, FIFO),
+ * `prioritized` (ready, with a priority), `delayed` (due later: a retry's backoff, or a busy
+ * workflow's run offered again), `active` (a worker holds it).
+ */
+export const QUEUE_STATES = ['waiting', 'prioritized', 'delayed', 'active'] as const;
+export type QueueState = (typeof QUEUE_STATES)[number];
+/** Jobs in each unfinished state, read for metrics. */
+export type QueueCounts = Record<QueueState, number>;
 
 /** How often a run job is tried and how long to wait between tries. */
 export interface RetryPolicy {
@@ -106,6 +116,11 @@ export function asError(thrown: unknown): Error {
 }
 
 /** The abort reason a cancelled handler's signal carries. */
-export function cancellationReason(runId: string): Error {
-  return new Error(`Run ${runId} was cancelled.`);
+export function cancellationReason(runId: string): JobAbortReason {
+  return new JobAbortReason('cancel', `Run ${runId} was cancelled.`);
+}
+
+/** The abort reason of a handler still running when its processor's drain period ran out. */
+export function shutdownReason(runId: string): JobAbortReason {
+  return new JobAbortReason('shutdown', `The worker running ${runId} is shutting down.`);
 }

@@ -8,7 +8,7 @@ import type {
   JobQueue,
   RunJob,
 } from '../../ports/job-queue.ts';
-import { PermanentJobError } from '../../ports/job-queue.ts';
+import { jobAbortKind, PermanentJobError } from '../../ports/job-queue.ts';
 
 export interface JobQueueContractOptions {
   /** Attempts in total; the adapter's test default when absent. */
@@ -290,6 +290,52 @@ export function describeJobQueueContract(
       await other.requestCancel(job.runId);
 
       expect(await aborted.promise).toBeInstanceOf(Error);
+      expect(jobAbortKind({ aborted: true, reason: await aborted.promise } as AbortSignal)).toBe(
+        'cancel',
+      );
+    });
+
+    it('lets a handler that ends within the drain period finish unaborted', async () => {
+      const { queue } = await start();
+      const job = runJob('drained');
+      const release = gate();
+      const started = deferred();
+      let signalAborted: boolean | undefined;
+      const processor = startProcessor(queue, async (_payload, { signal }) => {
+        started.resolve();
+        await release.promise;
+        signalAborted = signal.aborted;
+      });
+      await queue.enqueue(job);
+      await started.promise;
+
+      const drained = processor.drain(60_000);
+      release.resolve();
+      await drained;
+
+      expect(signalAborted).toBe(false);
+    });
+
+    it('hands a handler still running after the drain period back, to run on another processor', async () => {
+      const { queue, peer } = await start();
+      const job = runJob('handed-back');
+      const started = deferred();
+      const reasons: Array<string | undefined> = [];
+      const processor = startProcessor(queue, async (_payload, { signal }) => {
+        started.resolve();
+        await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+        reasons.push(jobAbortKind(signal));
+        return { retryAfterMs: 0 };
+      });
+      await queue.enqueue(job);
+      await started.promise;
+
+      await processor.drain(10);
+      const takenOver = deferred<RunJob>();
+      startProcessor(await peer(), async (payload) => takenOver.resolve(payload));
+
+      expect(reasons).toEqual(['shutdown']);
+      expect(await takenOver.promise).toEqual(job);
     });
 
     it('waits for a running handler when a processor closes', async () => {

@@ -70,7 +70,7 @@ describe('PostgresStore across processes', () => {
 
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        (i % 2 === 0 ? a : b).runs.start(tenantId, i % 4 < 2 ? older.id : newer.id, new Date()),
+        (i % 2 === 0 ? a : b).runs.start(tenantId, i % 4 < 2 ? older.id : newer.id),
       ),
     );
 

@@ -6,8 +6,10 @@ import type { ContractContext } from './contract/context.ts';
 import { fixtures } from './contract/context.ts';
 import { describeTenantIsolation } from './contract/isolation.ts';
 import { describeMessages } from './contract/messages.ts';
+import { describeRunReliability } from './contract/run-reliability.ts';
 import { describeRunStart } from './contract/run-start.ts';
 import { describeRuns } from './contract/runs.ts';
+import { describeTokens } from './contract/tokens.ts';
 import { describeWorkflows } from './contract/workflows.ts';
 
 /** What an adapter's test hands the contract: an initialised store and how to dispose of it. */
@@ -59,7 +61,9 @@ export function describeStoreContract(name: string, setup: StoreContractSetup): 
     describeWorkflows(ctx);
     describeRuns(ctx);
     describeRunStart(ctx);
+    describeRunReliability(ctx);
     describeMessages(ctx);
     describeTenantIsolation(ctx);
+    describeTokens(ctx);
   });
 }

@@ -60,10 +60,22 @@ export interface GraphQLClient {
   close(): void;
 }
 
-export function createGraphQLClient(baseUrl: string): GraphQLClient {
+export interface GraphQLClientOptions {
+  /** Sent as `Authorization: Bearer <token>` with every request (distributed gateways need one). */
+  token?: string;
+}
+
+export function createGraphQLClient(
+  baseUrl: string,
+  options: GraphQLClientOptions = {},
+): GraphQLClient {
   const url = `${baseUrl}/graphql`;
+  const auth: Record<string, string> = options.token
+    ? { authorization: `Bearer ${options.token}` }
+    : {};
   const sse = createClient({
     url,
+    headers: auth,
     singleConnection: false,
     // Why: a silent reconnect would resend the same request and replay events twice; a dropped
     // stream must fail the test instead.
@@ -75,7 +87,7 @@ export function createGraphQLClient(baseUrl: string): GraphQLClient {
     async execute(op, variables) {
       const response = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...auth },
         body: JSON.stringify({ query: op.source, variables }),
       });
       const text = await response.text();
@@ -339,8 +351,11 @@ export interface AgentgateClient {
   close(): void;
 }
 
-export function createAgentgateClient(baseUrl: string): AgentgateClient {
-  const client = createGraphQLClient(baseUrl);
+export function createAgentgateClient(
+  baseUrl: string,
+  options: GraphQLClientOptions = {},
+): AgentgateClient {
+  const client = createGraphQLClient(baseUrl, options);
   const unwrap = <T, K extends keyof T>(
     subscription: Subscription<T>,
     key: K,

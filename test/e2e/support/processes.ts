@@ -40,6 +40,8 @@ export interface ManagedProcess {
   output(): string;
   /** SIGTERM, then SIGKILL when it is still running after `graceMs`; resolves once it exited. */
   stop(graceMs?: number): Promise<ExitStatus>;
+  /** SIGKILL at once, as a crash would; resolves once it exited. */
+  kill(): Promise<ExitStatus>;
 }
 
 export interface GatewayProcess extends ManagedProcess {
@@ -47,9 +49,19 @@ export interface GatewayProcess extends ManagedProcess {
   readonly url: string;
 }
 
-/** Starts `node --import tsx <entry>` in the repository root with exactly `env` (plus PATH). */
+export interface WorkerProcess extends ManagedProcess {
+  /** Base URL of its `/metrics`, `/healthz` and `/readyz` listener (METRICS_PORT). */
+  readonly metricsUrl: string;
+}
+
+/**
+ * Starts `node --import tsx <entry>` (or `node <entry>` for a `.js` entry) in the repository root
+ * with exactly `env` (plus PATH).
+ */
 export function startProcess(name: string, entry: string, env: Record<string, string>) {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry], {
+  // Compiled JavaScript (the image's way, deploy/Dockerfile) runs on plain node.
+  const args = entry.endsWith('.js') ? [entry] : ['--import', 'tsx', entry];
+  const child: ChildProcess = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     // Why: a minimal environment keeps the developer's own settings (API keys, PORT …) out.
     env: { PATH: process.env.PATH ?? '', ...env },
@@ -80,6 +92,10 @@ export function startProcess(name: string, entry: string, env: Record<string, st
     exited,
     isRunning: () => running,
     output: () => output,
+    kill() {
+      if (running) child.kill('SIGKILL');
+      return exited;
+    },
     async stop(graceMs = DEFAULT_STOP_GRACE_MS) {
       if (!running) return exited;
       child.kill('SIGTERM');
@@ -119,7 +135,7 @@ export async function freePorts(count: number): Promise<number[]> {
 }
 
 /** Polls until `check` resolves true; fails early when one of `processes` exits. */
-async function waitUntil(
+export async function waitUntil(
   what: string,
   check: () => Promise<boolean>,
   processes: readonly ManagedProcess[],
@@ -134,7 +150,7 @@ async function waitUntil(
   }
 }
 
-async function isReady(url: string): Promise<boolean> {
+export async function isReady(url: string): Promise<boolean> {
   const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2_000) });
   await response.body?.cancel();
   return response.status === 200;
@@ -150,13 +166,20 @@ export interface ClusterOptions {
   /** Default: env TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test. */
   databaseUrl?: string;
   startTimeoutMs?: number;
+  /** More environment for every process (e.g. LOG_LEVEL), over the defaults. */
+  env?: Record<string, string>;
 }
 
 export interface Cluster {
   readonly gateways: readonly GatewayProcess[];
-  readonly workers: readonly ManagedProcess[];
+  readonly workers: readonly WorkerProcess[];
   readonly redisPrefix: string;
   readonly databaseSchema: string;
+  /**
+   * The API token every gateway accepts: `env.AGENTGATE_BOOTSTRAP_TOKEN` when given, else one
+   * provisioned for the cluster (distributed gateways refuse to start without a token).
+   */
+  readonly token: string;
   /** Every process's captured output, one labelled section each. */
   logs(): string;
   /** Throws, with the logs, when a process has exited. */
@@ -177,15 +200,19 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const suffix = randomBytes(5).toString('hex');
   const redisPrefix = `test-e2e-${suffix}`;
   const databaseSchema = `e2e_${suffix}`;
-  const common = {
+  const common: Record<string, string> = {
     REDIS_URL: redisUrl,
     REDIS_PREFIX: redisPrefix,
     DATABASE_URL: databaseUrl,
     DATABASE_SCHEMA: databaseSchema,
     LOG_LEVEL: 'warn',
+    AGENTGATE_BOOTSTRAP_TOKEN: `agt_${randomBytes(32).toString('base64url')}`,
+    ...options.env,
   };
+  const token = common.AGENTGATE_BOOTSTRAP_TOKEN!;
 
-  const ports = await freePorts(options.gateways);
+  const ports = await freePorts(options.gateways + options.workers);
+  const metricsPorts = ports.splice(options.gateways);
   const gateways: GatewayProcess[] = ports.map((port, i) => ({
     ...startProcess(`gateway ${gatewayLetter(i)}`, 'server/main.ts', {
       ...common,
@@ -194,12 +221,15 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     }),
     url: `http://127.0.0.1:${port}`,
   }));
-  const workers = Array.from({ length: options.workers }, (_, i) =>
-    startProcess(`worker ${i + 1}`, 'worker/main.ts', {
+  const workers: WorkerProcess[] = metricsPorts.map((metricsPort, i) => ({
+    ...startProcess(`worker ${i + 1}`, 'worker/main.ts', {
       ...common,
       WORKER_CONCURRENCY: String(options.workerConcurrency),
+      HOST: '127.0.0.1',
+      METRICS_PORT: String(metricsPort),
     }),
-  );
+    metricsUrl: `http://127.0.0.1:${metricsPort}`,
+  }));
   const all: ManagedProcess[] = [...gateways, ...workers];
 
   const logs = () =>
@@ -213,6 +243,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     workers,
     redisPrefix,
     databaseSchema,
+    token,
     logs,
     assertRunning() {
       const dead = all.filter((p) => !p.isRunning());
@@ -263,7 +294,7 @@ function gatewayLetter(index: number): string {
 }
 
 /** Waits until `count` BullMQ workers hold a blocking connection on the run queue. */
-async function waitForWorkers(
+export async function waitForWorkers(
   redisUrl: string,
   prefix: string,
   count: number,
@@ -287,7 +318,7 @@ async function waitForWorkers(
   }
 }
 
-async function dropSchema(databaseUrl: string, schema: string): Promise<void> {
+export async function dropSchema(databaseUrl: string, schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -298,7 +329,7 @@ async function dropSchema(databaseUrl: string, schema: string): Promise<void> {
 }
 
 /** Deletes every key under `${prefix}:` with SCAN (never KEYS). */
-async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
+export async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
   try {
     let cursor = '0';

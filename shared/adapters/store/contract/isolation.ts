@@ -46,7 +46,7 @@ export function describeTenantIsolation(ctx: ContractContext): void {
       expect(await others.usageByWorkflow(ctx.other, [workflow.id])).toEqual([
         { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
       ]);
-      expect(await others.start(ctx.other, run.id, new Date())).toEqual({
+      expect(await others.start(ctx.other, run.id)).toEqual({
         ok: false,
         reason: 'NOT_QUEUED',
       });

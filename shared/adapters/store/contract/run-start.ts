@@ -9,20 +9,43 @@ function reasons(results: readonly StartRunResult[]): string[] {
 
 export function describeRunStart(ctx: ContractContext): void {
   const make = fixtures(ctx);
-  const start = (id: string) => ctx.store.runs.start(ctx.tenant, id, new Date());
+  const start = (id: string) => ctx.store.runs.start(ctx.tenant, id);
 
   describe('runs.start', () => {
-    it('moves the oldest QUEUED run to RUNNING and sets startedAt', async () => {
+    it('moves the oldest QUEUED run to RUNNING and stamps startedAt and attempt 1', async () => {
       const workflow = await make.workflow();
       const run = await make.run(workflow.id);
-      const startedAt = new Date('2030-05-06T07:08:09.010Z');
+      const before = Date.now();
 
-      const result = await ctx.store.runs.start(ctx.tenant, run.id, startedAt);
+      const result = await ctx.store.runs.start(ctx.tenant, run.id);
 
-      expect(result).toEqual({ ok: true, run: { ...run, status: 'RUNNING', startedAt } });
+      const startedAt = result.ok ? result.run.startedAt : null;
+      expect(startedAt?.getTime()).toBeGreaterThanOrEqual(before);
+      expect(startedAt?.getTime()).toBeLessThanOrEqual(Date.now());
+      expect(result).toEqual({
+        ok: true,
+        run: { ...run, status: 'RUNNING', startedAt, attempt: 1, timeoutAt: null },
+      });
       expect(await ctx.store.runs.getMany(ctx.tenant, [run.id])).toEqual([
-        { ...run, status: 'RUNNING', startedAt },
+        { ...run, status: 'RUNNING', startedAt, attempt: 1, timeoutAt: null },
       ]);
+    });
+
+    it('stamps startedAt no earlier than the finishedAt of the run before it', async () => {
+      const workflow = await make.workflow();
+      const first = await make.run(workflow.id);
+      const second = await make.run(workflow.id);
+      await start(first.id);
+      const ended = await ctx.store.runs.transition(ctx.tenant, first.id, ['RUNNING'], {
+        status: 'SUCCEEDED',
+        finishedAt: new Date(),
+      });
+
+      const result = await start(second.id);
+
+      expect(result.ok && result.run.startedAt!.getTime()).toBeGreaterThanOrEqual(
+        ended!.finishedAt!.getTime(),
+      );
     });
 
     it('answers BUSY while another run of the workflow is RUNNING', async () => {

@@ -52,7 +52,7 @@ export function describeRuns(ctx: ContractContext): void {
         LONG_WINDOW,
       );
 
-      expect(again).toEqual({ run: first, created: false });
+      expect(again).toEqual({ run: first, created: false, reason: 'IDEMPOTENT' });
       const page = await ctx.store.runs.listByWorkflow(ctx.tenant, workflow.id, { first: 10 });
       expect(page.items.map((r) => r.id)).toEqual([first.id]);
     });
@@ -74,7 +74,7 @@ export function describeRuns(ctx: ContractContext): void {
       expect(fresh.created).toBe(true);
       expect(fresh.run.id).not.toBe(old.id);
       expect(fresh.run.idempotencyKey).toBe('retry');
-      expect(repeated).toEqual({ run: fresh.run, created: false });
+      expect(repeated).toEqual({ run: fresh.run, created: false, reason: 'IDEMPOTENT' });
       const [oldNow] = await ctx.store.runs.getMany(ctx.tenant, [old.id]);
       expect(oldNow?.idempotencyKey).toBeNull();
     });
@@ -176,9 +176,9 @@ export function describeRuns(ctx: ContractContext): void {
     it('sets the patched fields with the status and leaves absent ones as they are', async () => {
       const workflow = await make.workflow();
       const run = await make.run(workflow.id);
-      const startedAt = new Date('2030-01-01T00:00:00.000Z');
       const finishedAt = new Date('2030-01-01T00:00:05.250Z');
-      const started = await ctx.store.runs.start(ctx.tenant, run.id, startedAt);
+      const started = await ctx.store.runs.start(ctx.tenant, run.id);
+      const startedAt = started.ok ? started.run.startedAt : null;
 
       const failed = await ctx.store.runs.transition(ctx.tenant, run.id, ['RUNNING'], {
         status: 'FAILED',

@@ -33,6 +33,15 @@ export interface WorkflowDoc {
   title: string | null;
   model: string | null;
   maxTurns: number;
+  /** Absent in documents written before per-workflow timeouts existed (read as null). */
+  queueTimeoutMs?: number | null;
+  runTimeoutMs?: number | null;
+  /**
+   * The lease that serialises run creation for this workflow across processes (no transactions
+   * on a standalone server): held by one `runs.create` at a time, expiring by itself if its
+   * holder dies.
+   */
+  createLock?: { token: string; until: Date } | null;
   createdAt: Date;
 }
 
@@ -48,6 +57,10 @@ export interface RunDoc {
   /** Null once the key is older than the idempotency window (or when none was given). */
   idempotencyKey: string | null;
   eventsAfter: string | null;
+  /** Absent in documents written before these fields existed (read as 0 / null). */
+  attempt?: number;
+  timeoutAt?: Date | null;
+  runTimeoutMs?: number | null;
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -64,12 +77,25 @@ export interface MessageDoc {
   createdAt: Date;
 }
 
+/** An API token, stored by hash only. */
+export interface ApiTokenDoc {
+  _id: string;
+  tenantId: string;
+  name: string;
+  tokenHash: string;
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
 /** The store's collections, typed. */
 export interface Collections {
   agents: Collection<AgentDoc>;
   workflows: Collection<WorkflowDoc>;
   runs: Collection<RunDoc>;
   messages: Collection<MessageDoc>;
+  tokens: Collection<ApiTokenDoc>;
 }
 
 export function collectionsOf(db: Db): Collections {
@@ -78,6 +104,7 @@ export function collectionsOf(db: Db): Collections {
     workflows: db.collection<WorkflowDoc>('workflows'),
     runs: db.collection<RunDoc>('runs'),
     messages: db.collection<MessageDoc>('messages'),
+    tokens: db.collection<ApiTokenDoc>('api_tokens'),
   };
 }
 
@@ -107,6 +134,8 @@ export function toWorkflow({ _id, ...doc }: WorkflowDoc): Workflow {
     title: doc.title,
     model: doc.model,
     maxTurns: doc.maxTurns,
+    queueTimeoutMs: doc.queueTimeoutMs ?? null,
+    runTimeoutMs: doc.runTimeoutMs ?? null,
     createdAt: doc.createdAt,
   };
 }
@@ -127,6 +156,9 @@ export function toRun({ _id, ...doc }: RunDoc): Run {
     },
     idempotencyKey: doc.idempotencyKey,
     eventsAfter: doc.eventsAfter,
+    attempt: doc.attempt ?? 0,
+    timeoutAt: doc.timeoutAt ?? null,
+    runTimeoutMs: doc.runTimeoutMs ?? null,
     createdAt: doc.createdAt,
     startedAt: doc.startedAt,
     finishedAt: doc.finishedAt,

@@ -4,7 +4,7 @@ import type { Collections } from './documents.ts';
  * Creates every index the store relies on. `createIndexes` with an identical spec is a no-op, so
  * this is idempotent and safe from every process at once.
  */
-export async function ensureIndexes({ agents, workflows, runs, messages }: Collections) {
+export async function ensureIndexes({ agents, workflows, runs, messages, tokens }: Collections) {
   await Promise.all([
     agents.createIndexes([{ key: { tenantId: 1, _id: 1 }, name: 'agents_by_tenant' }]),
     workflows.createIndexes([
@@ -21,6 +21,9 @@ export async function ensureIndexes({ agents, workflows, runs, messages }: Colle
         unique: true,
         partialFilterExpression: { status: 'RUNNING' },
       },
+      // The run sweeper's queries (by status first: it only ever asks for active runs).
+      { key: { status: 1, timeoutAt: 1 }, name: 'runs_overdue' },
+      { key: { status: 1, createdAt: 1 }, name: 'runs_active_by_age' },
       // Only string keys are indexed: runs without a key, or whose key expired, hold null.
       {
         key: { tenantId: 1, idempotencyKey: 1 },
@@ -31,6 +34,10 @@ export async function ensureIndexes({ agents, workflows, runs, messages }: Colle
     ]),
     messages.createIndexes([
       { key: { workflowId: 1, index: 1 }, name: 'messages_by_workflow', unique: true },
+    ]),
+    tokens.createIndexes([
+      { key: { tokenHash: 1 }, name: 'api_tokens_by_hash', unique: true },
+      { key: { tenantId: 1, _id: 1 }, name: 'api_tokens_by_tenant' },
     ]),
   ]);
 }

@@ -1,13 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import type { Filter } from 'mongodb';
 import type { Run, RunStatus, Usage } from '../../../domain/types.ts';
-import { newId } from '../../../ids.ts';
+import { newIdAfter } from '../../../ids.ts';
 import type { Page, PageArgs } from '../../../ports/pagination.ts';
 import type {
+  CreateRunOptions,
   CreateRunResult,
   NewRun,
   RunPatch,
   RunStore,
   StartRunResult,
+  TransitionGuard,
 } from '../../../ports/store.ts';
 import { idempotencyCutoff, inKeyOrder, toPage } from '../store-helpers.ts';
 import { type Collections, isDuplicateKey, type RunDoc, toRun } from './documents.ts';
@@ -15,15 +18,22 @@ import { type Collections, isDuplicateKey, type RunDoc, toRun } from './document
 const BUSY: StartRunResult = { ok: false, reason: 'BUSY' };
 const NOT_QUEUED: StartRunResult = { ok: false, reason: 'NOT_QUEUED' };
 
-/**
- * How often `create` retries when the run holding its idempotency key vanished between the
- * refused insert and the read (another caller expired the key in that instant).
- */
-const IDEMPOTENT_CREATE_ATTEMPTS = 3;
+/** How long one `create` may hold its workflow's creation lease before it expires by itself. */
+const CREATE_LEASE_MS = 10_000;
+/** How long a `create` waits for the lease before it gives up. */
+const CREATE_LEASE_WAIT_MS = 15_000;
 
-function newRunDoc(input: NewRun): RunDoc {
+function plus(date: Date, ms: number | null | undefined): Date | null {
+  return ms === null || ms === undefined ? null : new Date(date.getTime() + ms);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function newRunDoc(input: NewRun, id: string, createdAt: Date): RunDoc {
   return {
-    _id: newId(),
+    _id: id,
     tenantId: input.tenantId,
     workflowId: input.workflowId,
     status: 'QUEUED',
@@ -33,48 +43,127 @@ function newRunDoc(input: NewRun): RunDoc {
     usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
     idempotencyKey: input.idempotencyKey,
     eventsAfter: input.eventsAfter,
-    createdAt: new Date(),
+    attempt: 0,
+    timeoutAt: plus(createdAt, input.queueTimeoutMs),
+    runTimeoutMs: input.runTimeoutMs ?? null,
+    createdAt,
     startedAt: null,
     finishedAt: null,
   };
 }
 
 /** Runs in the `runs` collection; the partial unique indexes in indexes.ts back `start` and `create`. */
-export function createMongoRunStore({ runs }: Collections): RunStore {
+export function createMongoRunStore({ runs, workflows }: Collections): RunStore {
+  /**
+   * Runs `fn` while holding the workflow's creation lease (`WorkflowDoc.createLock`), so creates
+   * of one workflow from any process run one at a time. A holder that dies leaves a lease that
+   * expires after CREATE_LEASE_MS. Without a workflow there is nothing to serialise on.
+   */
+  async function withCreateLease<T>(tenantId: string, workflowId: string, fn: () => Promise<T>) {
+    const token = randomUUID();
+    const deadline = Date.now() + CREATE_LEASE_WAIT_MS;
+    for (let round = 0; ; round++) {
+      const now = new Date();
+      const taken = await workflows.findOneAndUpdate(
+        {
+          _id: workflowId,
+          tenantId,
+          $or: [{ createLock: null }, { 'createLock.until': { $lte: now } }],
+        },
+        { $set: { createLock: { token, until: new Date(now.getTime() + CREATE_LEASE_MS) } } },
+        { projection: { _id: 1 } },
+      );
+      if (taken) break;
+      const exists = await workflows.findOne({ _id: workflowId, tenantId }, { projection: { _id: 1 } });
+      if (!exists) return fn();
+      if (Date.now() > deadline) {
+        throw new Error(`Workflow ${workflowId} stayed locked for run creation; retry.`);
+      }
+      await sleep(Math.min(50, 2 ** round));
+    }
+    try {
+      return await fn();
+    } finally {
+      await workflows.updateOne(
+        { _id: workflowId, tenantId, 'createLock.token': token },
+        { $set: { createLock: null } },
+      );
+    }
+  }
+
+  async function createLocked(input: NewRun, options: CreateRunOptions): Promise<CreateRunResult> {
+    const { tenantId, workflowId, idempotencyKey } = input;
+    const now = new Date();
+    if (idempotencyKey !== null) {
+      // A key outlives its window only as history: clearing it lets this create insert anew.
+      await runs.updateMany(
+        {
+          tenantId,
+          idempotencyKey,
+          createdAt: { $lte: idempotencyCutoff(now, options.idempotencyWindowMs) },
+        },
+        { $set: { idempotencyKey: null } },
+      );
+      const existing = await runs.findOne({ tenantId, idempotencyKey });
+      if (existing) return { run: toRun(existing), created: false, reason: 'IDEMPOTENT' };
+    }
+    const ifBusy = options.ifBusy ?? 'ENQUEUE';
+    const active =
+      ifBusy === 'ENQUEUE'
+        ? []
+        : await runs
+            .find({ tenantId, workflowId, status: { $in: ['RUNNING', 'QUEUED'] } })
+            .sort({ _id: 1 })
+            .toArray();
+    const running = active.find((doc) => doc.status === 'RUNNING') ?? null;
+    const first = running ?? active[0];
+    if (first && ifBusy === 'REJECT') return { run: toRun(first), created: false, reason: 'BUSY' };
+
+    const newest = await runs
+      .find({ workflowId }, { projection: { _id: 1 } })
+      .sort({ _id: -1 })
+      .limit(1)
+      .next();
+    const doc = newRunDoc(input, newIdAfter(newest?._id ?? null), now);
+    try {
+      // Inserted before any QUEUED run is cancelled: without transactions, a create that loses
+      // its idempotency key to another workflow's create must have changed nothing. The new run
+      // is the newest, so it cannot start before the older QUEUED runs below are gone.
+      await runs.insertOne(doc);
+    } catch (error) {
+      // A fresh QUEUED run with a new _id can only collide on the idempotency key.
+      if (!isDuplicateKey(error) || idempotencyKey === null) throw error;
+      const existing = await runs.findOne({ tenantId, idempotencyKey });
+      if (!existing) throw error;
+      return { run: toRun(existing), created: false, reason: 'IDEMPOTENT' };
+    }
+    const cancelled: Run[] = [];
+    if (ifBusy === 'INTERRUPT') {
+      for (const queued of active.filter((d) => d.status === 'QUEUED')) {
+        const moved = await runs.findOneAndUpdate(
+          { _id: queued._id, tenantId, status: 'QUEUED' },
+          { $set: { status: 'CANCELLED', finishedAt: now } },
+          { returnDocument: 'after' },
+        );
+        if (moved) cancelled.push(toRun(moved));
+      }
+    }
+    return {
+      run: toRun(doc),
+      created: true,
+      cancelled,
+      running: ifBusy === 'INTERRUPT' && running ? toRun(running) : null,
+    };
+  }
+
   return {
     /**
-     * No transaction: the unique index on (tenantId, idempotencyKey) decides between racing
-     * creates; the loser reads the winner's run.
+     * No transaction: the workflow's creation lease serialises creates of one workflow, and the
+     * unique index on (tenantId, idempotencyKey) decides between creates of different workflows
+     * racing for one key; the loser returns the winner's run.
      */
-    async create(input, { idempotencyWindowMs }): Promise<CreateRunResult> {
-      const { tenantId, idempotencyKey } = input;
-      if (idempotencyKey === null) {
-        const doc = newRunDoc(input);
-        await runs.insertOne(doc);
-        return { run: toRun(doc), created: true };
-      }
-      for (let attempt = 1; attempt <= IDEMPOTENT_CREATE_ATTEMPTS; attempt++) {
-        const doc = newRunDoc(input);
-        // A key outlives its window only as history: clearing it lets this create insert anew.
-        await runs.updateMany(
-          {
-            tenantId,
-            idempotencyKey,
-            createdAt: { $lte: idempotencyCutoff(doc.createdAt, idempotencyWindowMs) },
-          },
-          { $set: { idempotencyKey: null } },
-        );
-        try {
-          await runs.insertOne(doc);
-          return { run: toRun(doc), created: true };
-        } catch (error) {
-          // A fresh QUEUED run with a new _id can only collide on the idempotency key.
-          if (!isDuplicateKey(error)) throw error;
-        }
-        const existing = await runs.findOne({ tenantId, idempotencyKey });
-        if (existing) return { run: toRun(existing), created: false };
-      }
-      throw new Error(`Could not create a run for idempotency key ${idempotencyKey}; retry.`);
+    create(input, options): Promise<CreateRunResult> {
+      return withCreateLease(input.tenantId, input.workflowId, () => createLocked(input, options));
     },
 
     async getMany(tenantId: string, ids: readonly string[]): Promise<(Run | null)[]> {
@@ -144,7 +233,7 @@ export function createMongoRunStore({ runs }: Collections): RunStore {
       });
     },
 
-    async start(tenantId: string, id: string, startedAt: Date): Promise<StartRunResult> {
+    async start(tenantId: string, id: string): Promise<StartRunResult> {
       const run = await runs.findOne({ _id: id, tenantId });
       if (run?.status !== 'QUEUED') return NOT_QUEUED;
       const blocker = await runs.findOne(
@@ -156,11 +245,20 @@ export function createMongoRunStore({ runs }: Collections): RunStore {
         { projection: { _id: 1 } },
       );
       if (blocker) return BUSY;
+      // Stamped after the busy check saw the previous run ended, so never before its end.
+      const startedAt = new Date();
       try {
         // Conditional on QUEUED: of concurrent starts of this run one matches, the rest see null.
         const started = await runs.findOneAndUpdate(
           { _id: id, tenantId, status: 'QUEUED' },
-          { $set: { status: 'RUNNING', startedAt } },
+          {
+            $set: {
+              status: 'RUNNING',
+              startedAt,
+              attempt: 1,
+              timeoutAt: plus(startedAt, run.runTimeoutMs),
+            },
+          },
           { returnDocument: 'after' },
         );
         return started ? { ok: true, run: toRun(started) } : NOT_QUEUED;
@@ -171,11 +269,21 @@ export function createMongoRunStore({ runs }: Collections): RunStore {
       }
     },
 
+    async resume(tenantId: string, id: string): Promise<Run | null> {
+      const doc = await runs.findOneAndUpdate(
+        { _id: id, tenantId, status: 'RUNNING' },
+        { $inc: { attempt: 1 } },
+        { returnDocument: 'after' },
+      );
+      return doc ? toRun(doc) : null;
+    },
+
     async transition(
       tenantId: string,
       id: string,
       from: readonly RunStatus[],
       patch: RunPatch,
+      guard: TransitionGuard = {},
     ): Promise<Run | null> {
       const $set: Partial<Omit<RunDoc, '_id'>> = { status: patch.status };
       if (patch.output !== undefined) $set.output = patch.output;
@@ -190,12 +298,28 @@ export function createMongoRunStore({ runs }: Collections): RunStore {
       if (patch.finishedAt !== undefined) $set.finishedAt = patch.finishedAt;
       // One conditional update, compare-and-set: of concurrent transitions from the same status
       // the first applies and the rest no longer match `from`.
-      const doc = await runs.findOneAndUpdate(
-        { _id: id, tenantId, status: { $in: [...from] } },
-        { $set },
-        { returnDocument: 'after' },
-      );
+      const filter: Filter<RunDoc> = { _id: id, tenantId, status: { $in: [...from] } };
+      if (guard.attempt !== undefined) filter.attempt = guard.attempt;
+      const doc = await runs.findOneAndUpdate(filter, { $set }, { returnDocument: 'after' });
       return doc ? toRun(doc) : null;
+    },
+
+    async listOverdue(now: Date, limit: number): Promise<Run[]> {
+      const docs = await runs
+        .find({ status: { $in: ['QUEUED', 'RUNNING'] }, timeoutAt: { $ne: null, $lte: now } })
+        .sort({ timeoutAt: 1 })
+        .limit(limit)
+        .toArray();
+      return docs.map(toRun);
+    },
+
+    async listActive(statuses, createdBefore: Date, limit: number): Promise<Run[]> {
+      const docs = await runs
+        .find({ status: { $in: [...statuses] }, createdAt: { $lte: createdBefore } })
+        .sort({ createdAt: 1 })
+        .limit(limit)
+        .toArray();
+      return docs.map(toRun);
     },
   };
 }

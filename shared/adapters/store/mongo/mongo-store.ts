@@ -5,6 +5,7 @@ import { ensureIndexes } from './indexes.ts';
 import { createMongoAgentStore } from './mongo-agent-store.ts';
 import { createMongoMessageStore } from './mongo-message-store.ts';
 import { createMongoRunStore } from './mongo-run-store.ts';
+import { createMongoTokenStore } from './mongo-token-store.ts';
 import { createMongoWorkflowStore } from './mongo-workflow-store.ts';
 
 /** Database used when neither `dbName` nor the URI names one. */
@@ -37,6 +38,7 @@ export function createMongoStore(options: MongoStoreOptions): Store {
     workflows: createMongoWorkflowStore(collections),
     runs: createMongoRunStore(collections),
     messages: createMongoMessageStore(collections),
+    tokens: createMongoTokenStore(collections),
     init: () => ensureIndexes(collections),
     async ping() {
       await db.command({ ping: 1 });

@@ -21,6 +21,8 @@ export function createMongoWorkflowStore({
         title: input.title,
         model: input.model,
         maxTurns: input.maxTurns,
+        queueTimeoutMs: input.queueTimeoutMs ?? null,
+        runTimeoutMs: input.runTimeoutMs ?? null,
         createdAt: new Date(),
       };
       await workflows.insertOne(doc);

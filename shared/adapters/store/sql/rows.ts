@@ -35,6 +35,8 @@ export interface WorkflowRow {
   agent_id: string;
   title: string | null;
   model: string | null;
+  queue_timeout_ms: number | null;
+  run_timeout_ms: number | null;
 }
 
 export interface RunRow {
@@ -54,6 +56,9 @@ export interface RunRow {
   error_message: string | null;
   idempotency_key: string | null;
   events_after: string | null;
+  attempt: number | string;
+  timeout_at: Timestamp | null;
+  run_timeout_ms: number | null;
 }
 
 export interface MessageRow {
@@ -103,6 +108,8 @@ export function toWorkflow(row: WorkflowRow): Workflow {
     title: row.title,
     model: row.model,
     maxTurns: Number(row.max_turns),
+    queueTimeoutMs: row.queue_timeout_ms === null ? null : Number(row.queue_timeout_ms),
+    runTimeoutMs: row.run_timeout_ms === null ? null : Number(row.run_timeout_ms),
     createdAt: toDate(row.created_at),
   };
 }
@@ -133,6 +140,9 @@ export function toRun(row: RunRow): Run {
     usage: toUsage(row),
     idempotencyKey: row.idempotency_key,
     eventsAfter: row.events_after,
+    attempt: Number(row.attempt),
+    timeoutAt: toDateOrNull(row.timeout_at),
+    runTimeoutMs: row.run_timeout_ms === null ? null : Number(row.run_timeout_ms),
     createdAt: toDate(row.created_at),
     startedAt: toDateOrNull(row.started_at),
     finishedAt: toDateOrNull(row.finished_at),

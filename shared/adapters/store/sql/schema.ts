@@ -12,6 +12,7 @@ const INIT_LOCK_KEY = 727_465_001;
 export const CONSTRAINTS = {
   oneRunningRun: 'runs_one_running',
   idempotencyKey: 'runs_idempotency_key',
+  tokenHash: 'api_tokens_by_hash',
 } as const;
 
 const TABLES: readonly string[] = [
@@ -39,6 +40,9 @@ const TABLES: readonly string[] = [
     PRIMARY KEY (tenant_id, id)
   )`,
   'CREATE INDEX IF NOT EXISTS workflows_by_agent ON workflows (tenant_id, agent_id)',
+  // Added after the first release: ADD COLUMN IF NOT EXISTS upgrades an older database in place.
+  'ALTER TABLE workflows ADD COLUMN IF NOT EXISTS queue_timeout_ms integer',
+  'ALTER TABLE workflows ADD COLUMN IF NOT EXISTS run_timeout_ms integer',
   `CREATE TABLE IF NOT EXISTS runs (
     tenant_id text NOT NULL,
     id text NOT NULL,
@@ -59,6 +63,15 @@ const TABLES: readonly string[] = [
     PRIMARY KEY (tenant_id, id)
   )`,
   'CREATE INDEX IF NOT EXISTS runs_by_workflow ON runs (workflow_id, id)',
+  // Reliability columns (see Run.attempt / timeoutAt / runTimeoutMs), added in place as above.
+  'ALTER TABLE runs ADD COLUMN IF NOT EXISTS attempt integer NOT NULL DEFAULT 0',
+  'ALTER TABLE runs ADD COLUMN IF NOT EXISTS timeout_at timestamptz',
+  'ALTER TABLE runs ADD COLUMN IF NOT EXISTS run_timeout_ms integer',
+  // The run sweeper's queries: only active runs are indexed, so the indexes stay small.
+  `CREATE INDEX IF NOT EXISTS runs_overdue ON runs (timeout_at)
+    WHERE status IN ('QUEUED', 'RUNNING') AND timeout_at IS NOT NULL`,
+  `CREATE INDEX IF NOT EXISTS runs_active_by_age ON runs (created_at)
+    WHERE status IN ('QUEUED', 'RUNNING')`,
   // The database, not the caller, guarantees at most one RUNNING run per workflow: concurrent
   // starts from any number of processes race on this index and all but one fail.
   `CREATE UNIQUE INDEX IF NOT EXISTS ${CONSTRAINTS.oneRunningRun}
@@ -78,6 +91,19 @@ const TABLES: readonly string[] = [
     content text NOT NULL
   )`,
   'CREATE UNIQUE INDEX IF NOT EXISTS messages_by_workflow ON messages (workflow_id, idx)',
+  // API tokens by hash only (the secret is never stored); revoked ones stay for the record.
+  `CREATE TABLE IF NOT EXISTS api_tokens (
+    id text PRIMARY KEY,
+    tenant_id text NOT NULL,
+    name text NOT NULL,
+    token_hash text NOT NULL,
+    prefix text NOT NULL,
+    created_at timestamptz NOT NULL,
+    last_used_at timestamptz,
+    revoked_at timestamptz
+  )`,
+  `CREATE UNIQUE INDEX IF NOT EXISTS ${CONSTRAINTS.tokenHash} ON api_tokens (token_hash)`,
+  'CREATE INDEX IF NOT EXISTS api_tokens_by_tenant ON api_tokens (tenant_id, id)',
 ];
 
 /**

@@ -1,12 +1,14 @@
 import type { Run, RunStatus, Usage } from '../../../domain/types.ts';
-import { newId } from '../../../ids.ts';
+import { newIdAfter } from '../../../ids.ts';
 import type { Page, PageArgs } from '../../../ports/pagination.ts';
 import type {
+  CreateRunOptions,
   CreateRunResult,
   NewRun,
   RunPatch,
   RunStore,
   StartRunResult,
+  TransitionGuard,
 } from '../../../ports/store.ts';
 import { idempotencyCutoff, inKeyOrder, toPage } from '../store-helpers.ts';
 import { type RunRow, toRun, toUsage, type UsageRow } from './rows.ts';
@@ -17,72 +19,105 @@ const BUSY: StartRunResult = { ok: false, reason: 'BUSY' };
 const NOT_QUEUED: StartRunResult = { ok: false, reason: 'NOT_QUEUED' };
 
 /**
- * How often `create` retries when the run holding its idempotency key vanished between the
- * conflicting insert and the read (another caller expired the key in that instant).
+ * How often `create` starts over when a concurrent create of another workflow took its
+ * idempotency key between the lookup and the insert (the retry then finds that run).
  */
 const IDEMPOTENT_CREATE_ATTEMPTS = 3;
 
+/** Thrown inside the create transaction to roll it back when the idempotency key was taken. */
+class KeyTaken extends Error {}
+
 const INSERT_RUN = `INSERT INTO runs
-  (tenant_id, id, created_at, workflow_id, status, prompt, idempotency_key, events_after)
-  VALUES ($1, $2, $3, $4, 'QUEUED', $5, $6, $7)`;
+  (tenant_id, id, created_at, workflow_id, status, prompt, idempotency_key, events_after,
+   timeout_at, run_timeout_ms)
+  VALUES ($1, $2, $3, $4, 'QUEUED', $5, $6, $7, $8, $9)`;
+
+function plus(date: Date, ms: number | null | undefined): Date | null {
+  return ms === null || ms === undefined ? null : new Date(date.getTime() + ms);
+}
 
 /** Runs in the `runs` table; the partial unique indexes in schema.ts back `start` and `create`. */
 export function createSqlRunStore(db: SqlDriver): RunStore {
-  function insertParams(input: NewRun, now: Date): unknown[] {
-    return [
-      input.tenantId,
-      newId(),
-      now,
-      input.workflowId,
-      input.prompt,
-      input.idempotencyKey,
-      input.eventsAfter,
-    ];
-  }
-
-  async function createIdempotent(
-    input: NewRun & { idempotencyKey: string },
-    idempotencyWindowMs: number,
-  ): Promise<CreateRunResult | null> {
-    return db.transaction(async (tx) => {
+  /** One create as one transaction; null when the key was taken meanwhile (start over). */
+  async function createOnce(input: NewRun, options: CreateRunOptions) {
+    return db.transaction(async (tx): Promise<CreateRunResult> => {
+      // The workflow row lock makes every create of this workflow, from any process, run one at
+      // a time: the key lookup, the busy check and the insert below are one atomic step.
+      await tx.query('SELECT id FROM workflows WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [
+        input.tenantId,
+        input.workflowId,
+      ]);
       const now = new Date();
-      // A key outlives its window only as history: clearing it lets this create insert anew.
-      await tx.query(
-        `UPDATE runs SET idempotency_key = NULL
-         WHERE tenant_id = $1 AND idempotency_key = $2 AND created_at <= $3`,
-        [input.tenantId, input.idempotencyKey, idempotencyCutoff(now, idempotencyWindowMs)],
+      const { idempotencyKey } = input;
+      if (idempotencyKey !== null) {
+        // A key outlives its window only as history: clearing it lets this create insert anew.
+        await tx.query(
+          `UPDATE runs SET idempotency_key = NULL
+           WHERE tenant_id = $1 AND idempotency_key = $2 AND created_at <= $3`,
+          [input.tenantId, idempotencyKey, idempotencyCutoff(now, options.idempotencyWindowMs)],
+        );
+        const [existing] = await tx.query<RunRow>(
+          'SELECT * FROM runs WHERE tenant_id = $1 AND idempotency_key = $2',
+          [input.tenantId, idempotencyKey],
+        );
+        if (existing) return { run: toRun(existing), created: false, reason: 'IDEMPOTENT' };
+      }
+      const ifBusy = options.ifBusy ?? 'ENQUEUE';
+      let cancelled: Run[] = [];
+      let running: Run | null = null;
+      if (ifBusy !== 'ENQUEUE') {
+        const active = await tx.query<RunRow>(
+          `SELECT * FROM runs WHERE tenant_id = $1 AND workflow_id = $2
+           AND status IN ('RUNNING', 'QUEUED') ORDER BY status = 'RUNNING' DESC, id`,
+          [input.tenantId, input.workflowId],
+        );
+        const [first] = active;
+        if (first && ifBusy === 'REJECT') {
+          return { run: toRun(first), created: false, reason: 'BUSY' };
+        }
+        const rows = await tx.query<RunRow>(
+          `UPDATE runs SET status = 'CANCELLED', finished_at = $3
+           WHERE tenant_id = $1 AND workflow_id = $2 AND status = 'QUEUED' RETURNING *`,
+          [input.tenantId, input.workflowId, now],
+        );
+        cancelled = rows.map(toRun).sort((a, b) => (a.id < b.id ? -1 : 1));
+        running = first?.status === 'RUNNING' ? toRun(first) : null;
+      }
+      const [newest] = await tx.query<{ id: string }>(
+        'SELECT id FROM runs WHERE workflow_id = $1 ORDER BY id DESC LIMIT 1',
+        [input.workflowId],
       );
-      // ON CONFLICT waits for a concurrent insert of the same key, so of two racing creates one
-      // inserts and the other reads its run below.
+      // ON CONFLICT waits for a concurrent insert of the same key (by a create of another
+      // workflow); if that one wins, this transaction rolls back and the next attempt finds it.
       const [inserted] = await tx.query<RunRow>(
         `${INSERT_RUN} ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL
          DO NOTHING RETURNING *`,
-        insertParams(input, now),
+        [
+          input.tenantId,
+          newIdAfter(newest?.id ?? null),
+          now,
+          input.workflowId,
+          input.prompt,
+          idempotencyKey,
+          input.eventsAfter,
+          plus(now, input.queueTimeoutMs),
+          input.runTimeoutMs ?? null,
+        ],
       );
-      if (inserted) return { run: toRun(inserted), created: true };
-      const [existing] = await tx.query<RunRow>(
-        'SELECT * FROM runs WHERE tenant_id = $1 AND idempotency_key = $2',
-        [input.tenantId, input.idempotencyKey],
-      );
-      return existing ? { run: toRun(existing), created: false } : null;
+      if (!inserted) throw new KeyTaken();
+      return { run: toRun(inserted), created: true, cancelled, running };
     });
   }
 
   return {
-    async create(input, { idempotencyWindowMs }): Promise<CreateRunResult> {
-      const { idempotencyKey } = input;
-      if (idempotencyKey === null) {
-        const [row] = await db.query<RunRow>(
-          `${INSERT_RUN} RETURNING *`,
-          insertParams(input, new Date()),
-        );
-        return { run: toRun(row!), created: true };
+    async create(input, options): Promise<CreateRunResult> {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await createOnce(input, options);
+        } catch (error) {
+          if (!(error instanceof KeyTaken) || attempt >= IDEMPOTENT_CREATE_ATTEMPTS) throw error;
+        }
       }
-      for (let attempt = 1; attempt <= IDEMPOTENT_CREATE_ATTEMPTS; attempt++) {
-        const result = await createIdempotent({ ...input, idempotencyKey }, idempotencyWindowMs);
-        if (result) return result;
-      }
-      throw new Error(`Could not create a run for idempotency key ${idempotencyKey}; retry.`);
     },
 
     async getMany(tenantId: string, ids: readonly string[]): Promise<(Run | null)[]> {
@@ -128,7 +163,7 @@ export function createSqlRunStore(db: SqlDriver): RunStore {
       );
     },
 
-    async start(tenantId: string, id: string, startedAt: Date): Promise<StartRunResult> {
+    async start(tenantId: string, id: string): Promise<StartRunResult> {
       try {
         return await db.transaction(async (tx) => {
           // Locking the run makes concurrent starts of it queue up; each later one then sees
@@ -144,10 +179,12 @@ export function createSqlRunStore(db: SqlDriver): RunStore {
             [tenantId, run.workflow_id, id],
           );
           if (blockers.length > 0) return BUSY;
+          // Stamped after the busy check saw the previous run ended, so never before its end.
+          const startedAt = new Date();
           const [started] = await tx.query<RunRow>(
-            `UPDATE runs SET status = 'RUNNING', started_at = $3
+            `UPDATE runs SET status = 'RUNNING', started_at = $3, attempt = 1, timeout_at = $4
              WHERE tenant_id = $1 AND id = $2 RETURNING *`,
-            [tenantId, id, startedAt],
+            [tenantId, id, startedAt, plus(startedAt, run.run_timeout_ms)],
           );
           return { ok: true, run: toRun(started!) };
         });
@@ -159,11 +196,21 @@ export function createSqlRunStore(db: SqlDriver): RunStore {
       }
     },
 
+    async resume(tenantId: string, id: string): Promise<Run | null> {
+      const [row] = await db.query<RunRow>(
+        `UPDATE runs SET attempt = attempt + 1
+         WHERE tenant_id = $1 AND id = $2 AND status = 'RUNNING' RETURNING *`,
+        [tenantId, id],
+      );
+      return row ? toRun(row) : null;
+    },
+
     async transition(
       tenantId: string,
       id: string,
       from: readonly RunStatus[],
       patch: RunPatch,
+      guard: TransitionGuard = {},
     ): Promise<Run | null> {
       const params: unknown[] = [tenantId, id, from, patch.status];
       const sets = ['status = $4'];
@@ -183,14 +230,38 @@ export function createSqlRunStore(db: SqlDriver): RunStore {
       }
       if (patch.startedAt !== undefined) set('started_at', patch.startedAt);
       if (patch.finishedAt !== undefined) set('finished_at', patch.finishedAt);
+      let fence = '';
+      if (guard.attempt !== undefined) {
+        params.push(guard.attempt);
+        fence = ` AND attempt = $${params.length}`;
+      }
       // One statement, compare-and-set: of concurrent transitions from the same status, the
       // first to lock the row wins and the others no longer match `from`.
       const [row] = await db.query<RunRow>(
         `UPDATE runs SET ${sets.join(', ')}
-         WHERE tenant_id = $1 AND id = $2 AND status = ANY($3::text[]) RETURNING *`,
+         WHERE tenant_id = $1 AND id = $2 AND status = ANY($3::text[])${fence} RETURNING *`,
         params,
       );
       return row ? toRun(row) : null;
+    },
+
+    async listOverdue(now: Date, limit: number): Promise<Run[]> {
+      const rows = await db.query<RunRow>(
+        `SELECT * FROM runs WHERE status IN ('QUEUED', 'RUNNING') AND timeout_at IS NOT NULL
+         AND timeout_at <= $1 ORDER BY timeout_at LIMIT $2`,
+        [now, limit],
+      );
+      return rows.map(toRun);
+    },
+
+    async listActive(statuses, createdBefore: Date, limit: number): Promise<Run[]> {
+      // The constant IN list lets the planner use the partial index runs_active_by_age.
+      const rows = await db.query<RunRow>(
+        `SELECT * FROM runs WHERE status IN ('QUEUED', 'RUNNING') AND status = ANY($1::text[])
+         AND created_at <= $2 ORDER BY created_at LIMIT $3`,
+        [statuses, createdBefore, limit],
+      );
+      return rows.map(toRun);
     },
   };
 }

@@ -4,6 +4,7 @@ import { createSqlAgentStore } from './sql-agent-store.ts';
 import { assertIdentifier, type SqlDriver } from './sql-driver.ts';
 import { createSqlMessageStore } from './sql-message-store.ts';
 import { createSqlRunStore } from './sql-run-store.ts';
+import { createSqlTokenStore } from './sql-token-store.ts';
 import { createSqlWorkflowStore } from './sql-workflow-store.ts';
 
 export interface SqlStoreOptions {
@@ -26,6 +27,7 @@ export function createSqlStore(driver: SqlDriver, options: SqlStoreOptions = {})
     workflows: createSqlWorkflowStore(driver),
     runs: createSqlRunStore(driver),
     messages: createSqlMessageStore(driver),
+    tokens: createSqlTokenStore(driver),
     init: () => migrate(driver, schema),
     async ping() {
       await driver.query('SELECT 1');

@@ -11,8 +11,10 @@ export function createSqlWorkflowStore(db: SqlDriver): WorkflowStore {
   return {
     async create(input: NewWorkflow): Promise<Workflow> {
       const [row] = await db.query<WorkflowRow>(
-        `INSERT INTO workflows (tenant_id, id, created_at, max_turns, agent_id, title, model)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+        `INSERT INTO workflows
+           (tenant_id, id, created_at, max_turns, agent_id, title, model, queue_timeout_ms,
+            run_timeout_ms)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
         [
           input.tenantId,
           newId(),
@@ -21,6 +23,8 @@ export function createSqlWorkflowStore(db: SqlDriver): WorkflowStore {
           input.agentId,
           input.title,
           input.model,
+          input.queueTimeoutMs ?? null,
+          input.runTimeoutMs ?? null,
         ],
       );
       return toWorkflow(row!);

@@ -1,0 +1,31 @@
+/**
+ * The Agentgate SDK: a typed client for Node (20+) and browsers. See README "SDK".
+ */
+export {
+  type Agent,
+  type AgentgateClient,
+  type AgentgateClientOptions,
+  createAgentgateClient,
+  type EventOf,
+  isTerminalEvent,
+  isTerminalStatus,
+  type Message,
+  type Page,
+  type PageArgs,
+  type Run,
+  type Workflow,
+  type WorkflowEvent,
+} from './client.ts';
+export { compareCursors, cursorKey } from './cursor.ts';
+export { AgentgateError, type AgentgateErrorCode, type GraphQLErrorPayload } from './errors.ts';
+export type {
+  CreateAgentInput,
+  CreateWorkflowInput,
+  IfBusy,
+  RunStatus,
+  SendPromptInput,
+  ToolCallStatus,
+  UpdateAgentInput,
+} from './gql/graphql.ts';
+export { graphql } from './gql/index.ts';
+export type { ReconnectInfo, RetryOptions, StreamOptions } from './stream.ts';

@@ -1,0 +1,216 @@
+import { createCounter, usePrometheus } from '@graphql-yoga/plugin-prometheus';
+import type { GraphQLError } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { WorkflowEvent } from '../shared/domain/events.ts';
+import { isAppError } from '../shared/errors.ts';
+import type { Services } from '../shared/services/index.ts';
+
+/** Seconds: how late a live event reaches its SSE stream, from the worker's `at` to delivery. */
+export const DELIVERY_LAG_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/**
+ * Events stamped up to this long before their stream opened still count as live in the lag
+ * histogram (clock skew between worker and gateway); older ones are replays of the log.
+ */
+export const LIVE_SKEW_ALLOWANCE_MS = 1_000;
+
+/** The gateway's own metrics; Yoga's plugin adds the `graphql_*` ones to the same registry. */
+export interface GatewayMetrics {
+  readonly registry: Registry;
+  /** An SSE stream of `subscription` opened; call the returned function (idempotent) when it ends. */
+  streamOpened(subscription: string): () => void;
+  /** An event was handed to a stream that opened at `openedAt` (epoch ms). */
+  delivered(event: WorkflowEvent, openedAt: number): void;
+}
+
+export interface GatewayMetricsOptions {
+  /** Live subscriptions attached to this process's event bus, read at scrape time. */
+  busSubscribers?: () => number;
+  /** The clock, epoch ms. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** The subscription fields whose stream series exist (at 0) before their first stream. */
+const SUBSCRIPTION_FIELDS = ['runEvents', 'workflowEvents'];
+
+export function createGatewayMetrics(
+  registry: Registry,
+  options: GatewayMetricsOptions = {},
+): GatewayMetrics {
+  const now = options.now ?? Date.now;
+  const open = new Gauge({
+    name: 'agentgate_sse_streams_open',
+    help: 'Subscriptions (SSE streams) open on this gateway, by subscription field.',
+    labelNames: ['subscription'] as const,
+    registers: [registry],
+  });
+  const opened = new Counter({
+    name: 'agentgate_sse_streams_opened_total',
+    help: 'Subscriptions (SSE streams) opened on this gateway, by subscription field.',
+    labelNames: ['subscription'] as const,
+    registers: [registry],
+  });
+  const delivered = new Counter({
+    name: 'agentgate_events_delivered_total',
+    help: 'Events handed to SSE streams on this gateway (replayed and live), by event type.',
+    labelNames: ['type'] as const,
+    registers: [registry],
+  });
+  const lag = new Histogram({
+    name: 'agentgate_event_delivery_lag_seconds',
+    help: 'Seconds from a live event being produced (its `at`) to its delivery to an SSE stream.',
+    buckets: DELIVERY_LAG_BUCKETS,
+    registers: [registry],
+  });
+  for (const subscription of SUBSCRIPTION_FIELDS) {
+    open.set({ subscription }, 0);
+    opened.inc({ subscription }, 0);
+  }
+  const { busSubscribers } = options;
+  if (busSubscribers) {
+    new Gauge({
+      name: 'agentgate_event_bus_subscriptions',
+      help: 'Live event bus subscriptions attached on this process.',
+      registers: [registry],
+      collect() {
+        this.set(busSubscribers());
+      },
+    });
+  }
+  return {
+    registry,
+    streamOpened(subscription) {
+      open.inc({ subscription });
+      opened.inc({ subscription });
+      let closed = false;
+      return () => {
+        if (closed) return;
+        closed = true;
+        open.dec({ subscription });
+      };
+    },
+    delivered(event, openedAt) {
+      delivered.inc({ type: event.type });
+      const at = Date.parse(event.at);
+      if (at >= openedAt - LIVE_SKEW_ALLOWANCE_MS) lag.observe(Math.max(0, now() - at) / 1000);
+    },
+  };
+}
+
+/** The services with every event stream counted: open streams, events delivered, delivery lag. */
+export function meterEventStreams(services: Services, metrics: GatewayMetrics): Services {
+  const { events } = services;
+  return {
+    ...services,
+    events: {
+      ...events,
+      workflowEvents: async (...args) =>
+        metered('workflowEvents', await events.workflowEvents(...args), metrics),
+      runEvents: async (...args) => metered('runEvents', await events.runEvents(...args), metrics),
+    },
+  };
+}
+
+function metered(
+  subscription: string,
+  source: AsyncIterableIterator<WorkflowEvent>,
+  metrics: GatewayMetrics,
+): AsyncIterableIterator<WorkflowEvent> {
+  const openedAt = Date.now();
+  const close = metrics.streamOpened(subscription);
+  // Why not an async generator: its return() would wait for a pending next(), and a client that
+  // disconnects from an idle stream would keep it (and the gauge) open.
+  const iterator: AsyncIterableIterator<WorkflowEvent> = {
+    async next() {
+      try {
+        const step = await source.next();
+        if (step.done) close();
+        else metrics.delivered(step.value, openedAt);
+        return step;
+      } catch (error) {
+        close();
+        throw error;
+      }
+    },
+    async return(value?: unknown) {
+      close();
+      return (await source.return?.(value)) ?? { done: true, value: undefined };
+    },
+    async throw(error?: unknown) {
+      close();
+      if (source.throw) return source.throw(error);
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
+}
+
+/**
+ * `GET /metrics`: the registry in Prometheus's text format. Placed before authentication (like
+ * `/healthz`): Prometheus scrapes each gateway directly, and the load balancer keeps the path
+ * from the public (deploy/nginx.conf).
+ */
+export function useMetricsEndpoint(metrics: GatewayMetrics): Plugin {
+  const { registry } = metrics;
+  return {
+    async onRequest({ request, url, endResponse, fetchAPI }) {
+      if (request.method !== 'GET' || url.pathname !== '/metrics') return;
+      const body = await registry.metrics();
+      endResponse(
+        new fetchAPI.Response(body, { headers: { 'content-type': registry.contentType } }),
+      );
+    },
+  };
+}
+
+/**
+ * Yoga's Prometheus plugin on the gateway's registry: operation durations by phase
+ * (`graphql_envelop_phase_*`, `graphql_envelop_request_duration`, `graphql_yoga_http_duration`)
+ * and `graphql_envelop_error_result` with the error's `code`. `/metrics` itself is served by
+ * {@link useMetricsEndpoint}.
+ */
+export function usePrometheusMetrics(metrics: GatewayMetrics): Plugin {
+  const { registry } = metrics;
+  return usePrometheus({
+    registry,
+    endpoint: false,
+    // The URL of a GET request carries its query: one series per distinct request.
+    labels: { url: false },
+    metrics: {
+      graphql_envelop_request_time_summary: false,
+      graphql_envelop_error_result: createCounter({
+        registry,
+        counter: {
+          name: 'graphql_envelop_error_result',
+          help: 'GraphQL errors reported to clients, by phase and error code.',
+          labelNames: ['operationType', 'operationName', 'phase', 'code'] as const,
+        },
+        fillLabelsFn: (params) => ({
+          operationType: params.operationType ?? 'unknown',
+          operationName: params.operationName ?? 'Anonymous',
+          phase: params.errorPhase ?? 'unknown',
+          code: errorCode(params.errorPhase, params.error),
+        }),
+      }),
+    },
+  });
+}
+
+/** The `extensions.code` a client sees for an error (masked ones: INTERNAL_SERVER_ERROR). */
+export function errorCode(phase: string | undefined, error: unknown): string {
+  if (phase === 'parse') return 'GRAPHQL_PARSE_FAILED';
+  if (phase === 'validate') return 'GRAPHQL_VALIDATION_FAILED';
+  // Thrown while building the context (authentication): the error itself, not a GraphQLError.
+  if (isAppError(error)) return error.code;
+  if (!(error instanceof Error) || error.name !== 'GraphQLError') return 'INTERNAL_SERVER_ERROR';
+  const graphQLError = error as GraphQLError;
+  const code = graphQLError.extensions?.code;
+  if (typeof code === 'string') return code;
+  const original = graphQLError.originalError;
+  if (isAppError(original)) return original.code;
+  // graphql-js's own errors during execution (variable coercion) carry no original error.
+  return original ? 'INTERNAL_SERVER_ERROR' : 'BAD_USER_INPUT';
+}

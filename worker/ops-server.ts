@@ -1,0 +1,83 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Registry } from 'prom-client';
+import type { Logger } from '../shared/logger.ts';
+
+export interface OpsServerDeps {
+  registry: Registry;
+  /** Resolves when the store, the queue and the event bus answer; rejects with the reason. */
+  readiness: () => Promise<void>;
+  logger: Logger;
+}
+
+export interface OpsServer {
+  /** The bound address, e.g. `http://127.0.0.1:9464`. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The worker's operations listener (it serves no API): `GET /metrics` (Prometheus text format),
+ * `GET /healthz` (the process is alive) and `GET /readyz` (its backing services answer; 503
+ * otherwise), the same paths and answers as the gateway's.
+ */
+export async function listenOps(
+  deps: OpsServerDeps,
+  host: string,
+  port: number,
+): Promise<OpsServer> {
+  const server = createServer((request, response) => {
+    handle(deps, request, response).catch((error) => {
+      deps.logger.error({ err: error, path: request.url }, 'ops request failed');
+      if (!response.headersSent) response.writeHead(500);
+      response.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const boundPort = typeof address === 'object' && address ? address.port : port;
+  const displayHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${displayHost}:${boundPort}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function handle(deps: OpsServerDeps, request: IncomingMessage, response: ServerResponse) {
+  const path = new URL(request.url ?? '/', 'http://ops').pathname;
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    return send(response, 405, { status: 'method not allowed' });
+  }
+  if (path === '/healthz') return send(response, 200, { status: 'ok' });
+  if (path === '/readyz') {
+    try {
+      await deps.readiness();
+      return send(response, 200, { status: 'ready' });
+    } catch (error) {
+      deps.logger.warn({ err: error }, 'not ready');
+      const reason = error instanceof Error ? error.message : 'unknown';
+      return send(response, 503, { status: 'unavailable', reason });
+    }
+  }
+  if (path === '/metrics') {
+    const body = await deps.registry.metrics();
+    response.writeHead(200, { 'content-type': deps.registry.contentType });
+    response.end(body);
+    return;
+  }
+  send(response, 404, { status: 'not found' });
+}
+
+function send(response: ServerResponse, status: number, body: object) {
+  response.writeHead(status, { 'content-type': 'application/json' });
+  response.end(JSON.stringify(body));
+}

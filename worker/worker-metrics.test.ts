@@ -1,0 +1,76 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { wantsPretty } from '../shared/logger.ts';
+import { createMetricsRegistry } from '../shared/metrics.ts';
+import { parsePrometheus, sumOf } from '../test/support/prometheus.ts';
+import { createWorkerMetrics, instrumentJobHandler } from './worker-metrics.ts';
+
+/** A JSON logger whose records land in an array. */
+function capturingLogger() {
+  const records: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      records.push(JSON.parse(String(chunk)));
+      done();
+    },
+  });
+  return { logger: pino({ level: 'debug' }, stream), records };
+}
+
+const job = { tenantId: 'tenant-1', workflowId: 'wf-1', runId: 'run-1' };
+const context = { signal: new AbortController().signal, attempt: 2, maxAttempts: 3 };
+
+describe('instrumentJobHandler', () => {
+  it('logs each job as JSON with its run, workflow and job ids, and frees its slot', async () => {
+    const { logger, records } = capturingLogger();
+    const registry = createMetricsRegistry();
+    const metrics = createWorkerMetrics(registry, { concurrency: 2 });
+    let busyDuringRun: number | undefined;
+    const busy = async () =>
+      sumOf(parsePrometheus(await registry.metrics()), 'agentgate_worker_slots_busy');
+
+    const handler = instrumentJobHandler(
+      async () => {
+        busyDuringRun = await busy();
+        return undefined;
+      },
+      logger,
+      metrics,
+    );
+    await handler(job, context);
+    expect(busyDuringRun).toBe(1);
+    expect(await busy()).toBe(0);
+
+    const failing = instrumentJobHandler(
+      async () => {
+        throw new Error('provider hung up');
+      },
+      logger,
+      metrics,
+    );
+    await expect(failing(job, context)).rejects.toThrow('provider hung up');
+    expect(await busy()).toBe(0);
+
+    const ids = { runId: 'run-1', workflowId: 'wf-1', jobId: 'run-1', attempt: 2 };
+    expect(records.map((r) => r.msg)).toEqual([
+      'run job started',
+      'run job done',
+      'run job started',
+      'run job attempt failed',
+    ]);
+    for (const record of records) expect(record).toMatchObject(ids);
+    expect(records.at(-1)).toMatchObject({ level: 40, err: { message: 'provider hung up' } });
+  });
+});
+
+describe('log format', () => {
+  it('is JSON unless asked for or in a terminal, and pretty only when pino-pretty resolves', () => {
+    expect(wantsPretty('auto', false)).toBeNull();
+    expect(wantsPretty('auto', undefined)).toBeNull();
+    expect(wantsPretty('json', true)).toBeNull();
+    // pino-pretty is a devDependency, so it resolves here (not in a production image).
+    expect(wantsPretty('auto', true)).toMatch(/pino-pretty/);
+    expect(wantsPretty('pretty', false)).toMatch(/pino-pretty/);
+  });
+});
