@@ -38,6 +38,8 @@ interface Phase {
 export interface FanOutResult {
   settings: FanOutSettings & { publishedEventsPerSecond: number };
   phases: Phase[];
+  /** Phases that could not run, and why. */
+  failures: string[];
   ratios: {
     subscribers: number;
     throughputRatio: number;
@@ -70,6 +72,7 @@ export async function runFanOut(
       ((settings.warmupMs + settings.windowMs) / 1000 + 30) * perWorkflowRate,
     );
     const phases: Phase[] = [];
+    const failures: string[] = [];
     try {
       for (const subscribers of settings.sizes) {
         for (const kind of ['relay', 'gateway'] as const) {
@@ -90,11 +93,20 @@ export async function runFanOut(
             `  ${kind} ${subscribers}: ${opened.opened} open (${opened.failed} failed) in ${opened.openMs} ms`,
           );
           const runIds: string[] = [];
-          await inParallel(workflowIds, 16, async (workflowId) => {
-            runIds.push(
-              await sendPrompt(target, workflowId, `!delay ${settings.delayMs}\n!words ${words}`),
-            );
-          });
+          try {
+            await inParallel(workflowIds, 16, async (workflowId) => {
+              runIds.push(
+                await sendPrompt(target, workflowId, `!delay ${settings.delayMs}\n!words ${words}`),
+              );
+            });
+          } catch (error) {
+            // A server too overloaded to start the runs is a result: record it and go on.
+            const message = `${kind} ${subscribers}: could not start the runs: ${error instanceof Error ? error.message : error}`;
+            failures.push(message);
+            log(`  ${message}`);
+            await client.call('closeAll');
+            continue;
+          }
           await sleep(settings.warmupMs);
           const watch = monitor({
             server: kind === 'relay' ? relay.pid : gateway.proc.pid,
@@ -143,11 +155,12 @@ export async function runFanOut(
     } finally {
       await client.stop();
     }
-    const ratios = settings.sizes.map((subscribers) => {
-      const relayPhase = phases.find((p) => p.target === 'relay' && p.subscribers === subscribers)!;
+    const ratios = settings.sizes.flatMap((subscribers) => {
+      const relayPhase = phases.find((p) => p.target === 'relay' && p.subscribers === subscribers);
       const gatewayPhase = phases.find(
         (p) => p.target === 'gateway' && p.subscribers === subscribers,
-      )!;
+      );
+      if (!relayPhase || !gatewayPhase) return [];
       return {
         subscribers,
         throughputRatio: round(
@@ -161,6 +174,7 @@ export async function runFanOut(
       settings: { ...settings, publishedEventsPerSecond: settings.workflows * perWorkflowRate },
       phases,
       ratios,
+      failures,
     };
     return result;
   } finally {

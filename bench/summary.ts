@@ -22,6 +22,9 @@ export function summaryRows(results: Record<string, unknown>): Row[] {
         '',
       ]);
     }
+    for (const failure of fanout.failures ?? []) {
+      rows.push(['fan-out (failed phase)', failure.slice(0, 120), '', '', '']);
+    }
     for (const ratio of fanout.ratios) {
       const big = ratio.subscribers === Math.max(...fanout.settings.sizes);
       rows.push([

@@ -236,7 +236,9 @@ export function createAgentgateClient(options: AgentgateClientOptions) {
 
     /**
      * Every event of the workflow after `options.after` (live only when absent), until aborted or
-     * broken out of. Reconnects and resumes on its own: no gap, no duplicate.
+     * broken out of. Reconnects and resumes on its own: no gap, no duplicate — from the first event
+     * on: a stream started live that drops before any event arrives has no cursor yet and resumes
+     * live, so pass `after` (e.g. the last id you stored) to be gap-free from a known point.
      */
     streamWorkflow(workflowId: string, streamOptions: StreamOptions = {}) {
       return resumableStream<WorkflowEvent>({
@@ -244,6 +246,7 @@ export function createAgentgateClient(options: AgentgateClientOptions) {
         query: WorkflowEventsDocument.toString(),
         variables: (after) => ({ workflowId, after }),
         pick: (data) => data.workflowEvents as WorkflowEvent,
+        resumeOnComplete: true,
         retry,
         options: streamOptions,
       });

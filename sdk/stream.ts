@@ -47,6 +47,11 @@ export interface ResumableStreamSpec<TEvent extends { id: string }> {
   pick: (data: Record<string, unknown>) => TEvent;
   /** True for the event after which the stream ends on its own (the gateway completes it too). */
   isLast?: (event: TEvent) => boolean;
+  /**
+   * Whether the gateway ending the stream means "reconnect" (an endless stream, cut short, e.g.
+   * when a gateway sheds a slow client) rather than "done" (default false).
+   */
+  resumeOnComplete?: boolean;
   retry: Required<RetryOptions>;
   options: StreamOptions;
 }
@@ -56,7 +61,7 @@ export interface ResumableStreamSpec<TEvent extends { id: string }> {
  * delivered, reconnects with backoff and `after: <that id>`, and skips anything at or below that
  * id, so the caller sees every event once, in order. GraphQL errors (NOT_FOUND, BAD_USER_INPUT …)
  * and exhausted retries end it with an `AgentgateError`; the gateway completing it ends it
- * normally.
+ * normally unless `resumeOnComplete` says the stream has no end.
  */
 export async function* resumableStream<TEvent extends { id: string }>(
   spec: ResumableStreamSpec<TEvent>,
@@ -89,7 +94,8 @@ export async function* resumableStream<TEvent extends { id: string }>(
         yield event;
         if (spec.isLast?.(event)) return;
       }
-      return;
+      if (!spec.resumeOnComplete || signal?.aborted) return;
+      throw new AgentgateError('NETWORK_ERROR', 'The gateway ended an endless stream.');
     } catch (thrown) {
       if (signal?.aborted) return;
       const error = await toAgentgateError(thrown);
@@ -138,14 +144,21 @@ export async function toAgentgateError(thrown: unknown): Promise<AgentgateError>
   return new AgentgateError('NETWORK_ERROR', message, [], undefined, { cause: thrown });
 }
 
-/** An HTTP answer that is not a GraphQL result: its `errors[]` if it has any, else its status. */
+/**
+ * A failed HTTP answer: its GraphQL `errors[]` if it carries any (as a JSON body, or in the first
+ * `data:` line of an event stream, which is how a subscription that fails before it starts is
+ * answered), else its status.
+ */
 export async function errorOfResponse(response: Response): Promise<AgentgateError> {
   const text = await response.text().catch(() => '');
+  const json = response.headers.get('content-type')?.includes('text/event-stream')
+    ? (/^data: ?(.+)$/m.exec(text)?.[1] ?? '')
+    : text;
   try {
-    const body = JSON.parse(text) as { errors?: GraphQLErrorPayload[] };
+    const body = JSON.parse(json) as { errors?: GraphQLErrorPayload[] };
     if (body.errors?.length) return AgentgateError.fromGraphQLErrors(body.errors, response.status);
   } catch {
-    // Not JSON: fall through to the status.
+    // Not GraphQL: fall through to the status.
   }
   return AgentgateError.fromStatus(response.status, text.slice(0, 200) || response.statusText);
 }

@@ -21,6 +21,7 @@ import {
   protectionOptions,
   protectionPlugins,
   withApiCode,
+  yogaLogger,
 } from './protection.ts';
 import { createRateLimiter, createSubscriptionCounter, type RateLimiter } from './rate-limit.ts';
 import { createRequestIds } from './request-id.ts';
@@ -62,7 +63,7 @@ export function createApp(deps: AppDeps) {
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    logging: logger,
+    logging: yogaLogger(logger),
     ...protectionOptions(protection),
     maskedErrors: {
       // Expected errors keep their message and code; everything else is masked by Yoga.
@@ -73,12 +74,6 @@ export function createApp(deps: AppDeps) {
         if (isAppError(original)) {
           const http = httpExtensionsOf(original);
           const extensions = http ? { code: original.code, http } : { code: original.code };
-          // In place when a resolver's error wraps it: Yoga logs every error masking replaces,
-          // and an expected error is not one to log.
-          if (original !== error && graphQLError.extensions) {
-            Object.assign(graphQLError.extensions, extensions);
-            return graphQLError as GraphQLError;
-          }
           return createGraphQLError(original.message, {
             nodes: graphQLError.nodes,
             path: graphQLError.path,

@@ -1,6 +1,16 @@
+import { access, readFile } from 'node:fs/promises';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from '../shared/logger.ts';
-import type { ConsoleBundle } from '../web/bundle.ts';
+
+/** The console as served: one page, one stylesheet, one ES module with the SDK bundled in. */
+export interface ConsoleBundle {
+  html: string;
+  css: string;
+  js: string;
+}
+
+/** `web/` beside `server/`: in a checkout, and in a compiled `dist/` that ships the console. */
+const WEB_DIR = new URL('../web/', import.meta.url);
 
 /** Where the console is served. */
 export const CONSOLE_PATH = '/console';
@@ -18,15 +28,15 @@ const SECURITY_HEADERS = {
 };
 
 /**
- * The web console (`web/`) at `/console`: its page, `console.css` and `console.js`. The bundle is
- * built in memory on the first request and kept; a failed build answers 503 and is tried again
- * on the next request. The console needs no token to load; its API calls carry the one the user
- * enters.
+ * The web console (`web/`) at `/console`: its page, `console.css` and `console.js`, loaded on the
+ * first request and kept (see {@link loadConsole}); when that fails the answer is 503 and the
+ * next request tries again. The console needs no token to load; its API calls carry the one the
+ * user enters.
  */
 export function useConsole(logger: Logger): Plugin {
   let bundle: Promise<ConsoleBundle> | undefined;
   const load = () => {
-    bundle ??= import('../web/bundle.ts').then((m) => m.buildConsole());
+    bundle ??= loadConsole();
     bundle.catch(() => {
       bundle = undefined;
     });
@@ -67,4 +77,30 @@ export function useConsole(logger: Logger): Plugin {
       }
     },
   };
+}
+
+/**
+ * From source (`web/src/` is there: a checkout, `npm start`) the console is bundled in memory
+ * with esbuild, so it is always fresh. Without the sources (a compiled deployment) it is read
+ * from `web/dist/`, where `npm run build:console` writes it.
+ */
+async function loadConsole(): Promise<ConsoleBundle> {
+  const sources = await access(new URL('src/main.ts', WEB_DIR)).then(
+    () => true,
+    () => false,
+  );
+  if (sources) {
+    // A computed specifier: the compiled gateway neither needs nor ships the bundler.
+    const bundler = (await import(new URL('bundle.ts', WEB_DIR).href)) as {
+      buildConsole(): Promise<ConsoleBundle>;
+    };
+    return bundler.buildConsole();
+  }
+  const dist = new URL('dist/', WEB_DIR);
+  const [html, css, js] = await Promise.all(
+    ['index.html', 'console.css', 'console.js'].map((name) =>
+      readFile(new URL(name, dist), 'utf8'),
+    ),
+  );
+  return { html: html!, css: css!, js: js! };
 }

@@ -33,6 +33,10 @@ export interface GatewayMetricsOptions {
 /** The subscription fields whose stream series exist (at 0) before their first stream. */
 const SUBSCRIPTION_FIELDS = ['runEvents', 'workflowEvents'];
 
+/**
+ * The gateway's stream metrics on `registry`: open and opened SSE streams, events delivered, and
+ * the delivery lag of live events. Created once per registry (prom-client refuses a name twice).
+ */
 export function createGatewayMetrics(
   registry: Registry,
   options: GatewayMetricsOptions = {},

@@ -13,6 +13,7 @@ import {
   isAppError,
   RateLimitedError,
 } from '../shared/errors.ts';
+import type { Logger } from '../shared/logger.ts';
 import type { Viewer } from '../shared/services/index.ts';
 import type { RateLimiter, SubscriptionCounter } from './rate-limit.ts';
 
@@ -328,4 +329,23 @@ export function memoizeByRequest<T>(fn: (request: Request) => Promise<T>) {
     }
     return result;
   };
+}
+
+/**
+ * The logger Yoga writes through. Yoga logs every error that masking replaced at error level,
+ * expected ones too (a NOT_FOUND, a refused token); those go to debug, so error-level lines stay
+ * what they say, and a flood of bad requests cannot flood the logs.
+ */
+export function yogaLogger(logger: Logger) {
+  const expected = (args: unknown[]) =>
+    args.some(
+      (arg) => isAppError(arg) || isAppError((arg as { originalError?: unknown })?.originalError),
+    );
+  const at =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (...args: unknown[]) => {
+      const target = level === 'error' && expected(args) ? 'debug' : level;
+      (logger[target] as (...values: unknown[]) => void).apply(logger, args);
+    };
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }

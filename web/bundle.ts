@@ -1,19 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-
-/** The console as served: one page, one stylesheet, one ES module with the SDK bundled in. */
-export interface ConsoleBundle {
-  html: string;
-  css: string;
-  js: string;
-}
+import type { ConsoleBundle } from '../server/console.ts';
 
 const WEB_DIR = fileURLToPath(new URL('./', import.meta.url));
 
 /**
  * Bundles `web/src/main.ts` (and the SDK, graphql-sse and the generated documents it imports) for
  * browsers with esbuild, in memory. Takes a fraction of a second; the gateway does it once, on the
- * first request for `/console`.
+ * first request for `/console` (server/console.ts).
  */
 export async function buildConsole(): Promise<ConsoleBundle> {
   // Loaded on demand: a gateway whose console is never opened never loads esbuild.

@@ -223,7 +223,9 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
     const deadline = new AbortController();
     const msLeft = run.timeoutAt ? run.timeoutAt.getTime() - Date.now() : null;
     const timer =
-      msLeft === null ? undefined : setTimeout(() => deadline.abort(new ExecutionTimeout()), msLeft);
+      msLeft === null
+        ? undefined
+        : setTimeout(() => deadline.abort(new ExecutionTimeout()), msLeft);
     const signal = AbortSignal.any([context.signal, deadline.signal]);
     const handingBack = () => jobAbortKind(context.signal) === 'shutdown';
     let abandoned: string | null = null;
@@ -292,10 +294,8 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
       }
       return { status: 'CANCELLED', output, usage };
     }
-    if (result.status === 'FAILED') {
+    if (result.status === 'FAILED')
       logger.info({ runId: run.id, error: result.error }, 'run failed');
-      return { ...result, output, usage };
-    }
     return { ...result, output, usage };
   }
 

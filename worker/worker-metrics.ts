@@ -32,6 +32,10 @@ export interface WorkerMetricsOptions {
   logger?: Logger;
 }
 
+/**
+ * The worker's metrics on `registry`: slots and busy slots, run durations, tokens by model, and
+ * the queue's depth read at scrape time. Created once per registry.
+ */
 export function createWorkerMetrics(
   registry: Registry,
   options: WorkerMetricsOptions,

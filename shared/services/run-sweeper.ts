@@ -66,7 +66,9 @@ export function startRunSweeper(options: RunSweeperOptions): RunSweeper {
         logger.info({ runId: run.id, status: run.status }, 'run timed out');
       }
     }
-    const statuses = options.requeueRunning ? (['QUEUED', 'RUNNING'] as const) : ['QUEUED' as const];
+    const statuses = options.requeueRunning
+      ? (['QUEUED', 'RUNNING'] as const)
+      : ['QUEUED' as const];
     const waiting = await store.runs.listActive(
       statuses,
       new Date(now - requeueAfterMs),

@@ -195,6 +195,27 @@ describe('the SDK: streams that resume on their own', () => {
     ]);
   });
 
+  it('resumes a workflow stream that the gateway ends early: it has no end of its own', async () => {
+    const { client, workflow } = await demoWorkflow();
+    const run = await drain(
+      client.streamRun((await client.sendPrompt({ workflowId: workflow.id, prompt: 'x y' })).id),
+    );
+    const { client: ended, sseRequests } = sdk({ completeAfterEvents: [3] });
+    const reconnects: ReconnectInfo[] = [];
+    const resumed: WorkflowEvent[] = [];
+    const events = ended.streamWorkflow(workflow.id, {
+      after: '0-0',
+      onReconnect: (info) => reconnects.push(info),
+    });
+    for await (const event of events) {
+      resumed.push(event);
+      if (isTerminalEvent(event)) break;
+    }
+    expect(resumed).toEqual(run);
+    expect(reconnects).toHaveLength(1);
+    expect(sseRequests.map((r) => r.variables.after)).toEqual(['0-0', run[2]!.id]);
+  });
+
   it('fails at once, without reconnecting, on a GraphQL error such as NOT_FOUND', async () => {
     const { client } = sdk();
     const reconnects: ReconnectInfo[] = [];
@@ -203,6 +224,24 @@ describe('the SDK: streams that resume on their own', () => {
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AgentgateError);
     expect(error).toMatchObject({ code: 'NOT_FOUND' });
+    expect(reconnects).toEqual([]);
+  });
+
+  it('reads the GraphQL errors of a stream the gateway refused with an HTTP error status', async () => {
+    const refused = createAgentgateClient({
+      url: URL,
+      fetch: async () =>
+        new Response(
+          ':\n\nevent: next\ndata: {"errors":[{"message":"gone","extensions":{"code":"NOT_FOUND"}}]}\n\n',
+          { status: 500, headers: { 'content-type': 'text/event-stream' } },
+        ),
+      retry: FAST_RETRY,
+    });
+    const reconnects: ReconnectInfo[] = [];
+    const error = await drain(
+      refused.streamRun('any', { onReconnect: (info) => reconnects.push(info) }),
+    ).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'NOT_FOUND', status: 500, message: 'gone' });
     expect(reconnects).toEqual([]);
   });
 

@@ -7,6 +7,8 @@
 export interface FlakyFetchPlan {
   /** For the i-th SSE request (0-based): break its body after this many events; absent: never. */
   breakAfterEvents?: readonly (number | undefined)[];
+  /** For the i-th SSE request: end it normally (`event: complete`) after this many events. */
+  completeAfterEvents?: readonly (number | undefined)[];
   /** Rewrites the variables of the i-th SSE request before it is sent. */
   rewriteVariables?: (index: number, variables: Record<string, unknown>) => Record<string, unknown>;
 }
@@ -31,9 +33,11 @@ export function createFlakyFetch(inner: typeof fetch, plan: FlakyFetchPlan = {})
     body.variables = plan.rewriteVariables?.(index, body.variables ?? {}) ?? body.variables ?? {};
     sseRequests.push(body);
     const response = await inner(input, { ...init, body: JSON.stringify(body) });
-    const limit = plan.breakAfterEvents?.[index];
+    const broken = plan.breakAfterEvents?.[index];
+    const completed = plan.completeAfterEvents?.[index];
+    const limit = broken ?? completed;
     if (limit === undefined || !response.body) return response;
-    return new Response(breakAfter(response.body, limit), {
+    return new Response(cutAfter(response.body, limit, broken === undefined), {
       status: response.status,
       headers: response.headers,
     });
@@ -41,8 +45,15 @@ export function createFlakyFetch(inner: typeof fetch, plan: FlakyFetchPlan = {})
   return { fetch: flaky, sseRequests, headers };
 }
 
-/** Passes whole SSE frames through until `events` `next` events went by, then fails the body. */
-function breakAfter(body: ReadableStream<Uint8Array>, events: number): ReadableStream<Uint8Array> {
+/**
+ * Passes whole SSE frames through until `events` `next` events went by, then fails the body (as a
+ * broken connection) or, with `complete`, ends it as the gateway ends a finished stream.
+ */
+function cutAfter(
+  body: ReadableStream<Uint8Array>,
+  events: number,
+  complete: boolean,
+): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   const encoder = new TextEncoder();
@@ -58,7 +69,12 @@ function breakAfter(body: ReadableStream<Uint8Array>, events: number): ReadableS
           controller.enqueue(encoder.encode(frame));
           if (frame.startsWith('event: next') && ++passed >= events) {
             await reader.cancel();
-            controller.error(new TypeError('the network connection was lost'));
+            if (complete) {
+              controller.enqueue(encoder.encode('event: complete\ndata:\n\n'));
+              controller.close();
+            } else {
+              controller.error(new TypeError('the network connection was lost'));
+            }
           }
           return;
         }

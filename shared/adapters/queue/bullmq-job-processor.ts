@@ -53,16 +53,16 @@ export function startBullmqProcessor(
       controllers.get(runId)?.abort(cancellationReason(runId));
   });
 
-  /** Set once the drain period ran out: every running handler has been told to hand back. */
-  let handingBack = false;
-
   async function processJob(job: Job<unknown>, token?: string): Promise<void> {
     const dequeued = parseDequeuedRunJob(job.data);
     if (!dequeued.valid) throw new UnrecoverableError(dequeued.reason);
+    if (closing) {
+      // Fetched while this processor stops: it takes no new job, so the job goes back unstarted.
+      await job.moveToDelayed(Date.now(), token);
+      throw new DelayedError();
+    }
     const runId = job.id ?? dequeued.job.runId;
     const controller = new AbortController();
-    // Fetched while the drain aborted the others: hand it back unstarted, like them.
-    if (handingBack) controller.abort(shutdownReason(runId));
     controllers.set(runId, controller);
     try {
       const outcome = await handler(dequeued.job, {
@@ -168,7 +168,6 @@ export function startBullmqProcessor(
       const outcome = await Promise.race([closed.then(() => 'closed' as const), expired]);
       clearTimeout(timer);
       if (outcome === 'closed') return;
-      handingBack = true;
       logger.warn(
         { runIds: [...controllers.keys()], graceMs },
         'drain period over; handing the remaining runs back to the queue',

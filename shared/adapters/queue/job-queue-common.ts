@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { runAgentJob } from '../../jobs.ts';
-import { type JobOutcome, JobAbortReason, type RunJob } from '../../ports/job-queue.ts';
+import { JobAbortReason, type JobOutcome, type RunJob } from '../../ports/job-queue.ts';
 
 /** The part of a pino logger the queue adapters use; a pino `Logger` fits as is. */
 export interface QueueLogger {

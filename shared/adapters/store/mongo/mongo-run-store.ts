@@ -74,7 +74,10 @@ export function createMongoRunStore({ runs, workflows }: Collections): RunStore 
         { projection: { _id: 1 } },
       );
       if (taken) break;
-      const exists = await workflows.findOne({ _id: workflowId, tenantId }, { projection: { _id: 1 } });
+      const exists = await workflows.findOne(
+        { _id: workflowId, tenantId },
+        { projection: { _id: 1 } },
+      );
       if (!exists) return fn();
       if (Date.now() > deadline) {
         throw new Error(`Workflow ${workflowId} stayed locked for run creation; retry.`);
