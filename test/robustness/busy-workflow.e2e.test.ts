@@ -32,7 +32,7 @@ beforeAll(async () => {
   a = createApiClient(gatewayA.url, fleet.token);
   b = createApiClient(gatewayB.url, fleet.token);
   agentId = await a.createAgent();
-}, 60_000);
+}, 90_000);
 
 afterAll(async () => {
   a?.close();
@@ -64,7 +64,9 @@ async function ended(runs: RunView[]): Promise<RunView[]> {
   return Promise.all(runs.map((run) => a.run(run.id)));
 }
 
-describe('one active run per workflow, with prompts racing through two gateways', () => {
+describe('one active run per workflow, with prompts racing through two gateways', {
+  timeout: 90_000,
+}, () => {
   it('REJECT: exactly one of ten simultaneous prompts to an idle workflow runs, the others get CONFLICT', async () => {
     const workflowId = await a.createWorkflow({ agentId });
 
@@ -120,7 +122,7 @@ describe('one active run per workflow, with prompts racing through two gateways'
   });
 });
 
-describe('idempotency keys, with retries racing through two gateways', () => {
+describe('idempotency keys, with retries racing through two gateways', { timeout: 90_000 }, () => {
   it('returns the same run for the same key and input, and CONFLICT for another input', async () => {
     const workflowId = await a.createWorkflow({ agentId });
     const input = { workflowId, prompt: 'only once', idempotencyKey: `k-${workflowId}` };

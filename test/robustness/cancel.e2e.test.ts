@@ -46,7 +46,7 @@ beforeAll(async () => {
   [fakeAgent, demoAgent] = await Promise.all([a.createAgent('fake:gpt-4.1'), a.createAgent()]);
   redis = new Redis(fleet.redisUrl, { maxRetriesPerRequest: null });
   queue = new Queue(DEFAULT_QUEUE_NAME, { connection: redis, prefix: fleet.redisPrefix });
-}, 60_000);
+}, 90_000);
 
 afterAll(async () => {
   a?.close();
@@ -63,7 +63,7 @@ beforeEach(({ onTestFailed }) => {
 
 const isDelta = (event: EventView) => event.__typename === 'MessageDeltaEvent';
 
-describe('cancelling across processes', () => {
+describe('cancelling across processes', { timeout: 90_000 }, () => {
   it('stops a run streaming from a model in a worker within one second, closing the model connection', async () => {
     provider.enqueue({ kind: 'text', chunks: ['Partial ', 'answer'], hold: true });
     const requestsBefore = provider.requests.length;
@@ -74,15 +74,20 @@ describe('cancelling across processes', () => {
     const request = provider.requests[requestsBefore]!;
 
     const cancelledAt = Date.now();
+    let closedMs = Number.POSITIVE_INFINITY;
+    const closed = request.closed.then((how) => {
+      closedMs = Date.now() - cancelledAt;
+      return how;
+    });
     const cancelled = await b.cancelRun(run.id);
     const answeredMs = Date.now() - cancelledAt;
-    const closed = await request.closed;
-    const closedMs = Date.now() - cancelledAt;
 
-    expect(cancelled.status).toBe('CANCELLED');
-    expect(answeredMs).toBeLessThan(1_000);
-    expect(closed).toBe('aborted');
+    // Stopped within a second: the worker tore the model's HTTP stream down.
+    expect(await closed).toBe('aborted');
     expect(closedMs).toBeLessThan(1_000);
+    // The answer waits for the worker's CANCELLED event (a few round trips more).
+    expect(cancelled.status).toBe('CANCELLED');
+    expect(answeredMs).toBeLessThan(3_000);
     const { events } = await followed;
     expect(events.filter(isTerminalEvent)).toEqual([
       expect.objectContaining({ status: 'CANCELLED' }),
@@ -132,7 +137,7 @@ describe('cancelling across processes', () => {
   });
 });
 
-describe('model provider failures seen from a worker', () => {
+describe('model provider failures seen from a worker', { timeout: 90_000 }, () => {
   it('retries a 429 after its Retry-After, logging the retry, and succeeds', async () => {
     provider.enqueue(
       { kind: 'error', status: 429, retryAfterSeconds: 1 },

@@ -30,7 +30,7 @@ beforeAll(async () => {
   await fleet.startWorker({ env: { WORKER_CONCURRENCY: '3' } });
   await fleet.startWorker({ env: { WORKER_CONCURRENCY: '3' } });
   clients = gateways.map((gateway) => createApiClient(gateway.url, fleet.token));
-}, 60_000);
+}, 90_000);
 
 afterAll(async () => {
   for (const client of clients ?? []) client.close();
@@ -104,5 +104,5 @@ describe('a Redis restart while runs stream', () => {
       const { events } = await followRun(() => clients, run.id);
       expect(events.filter(isTerminalEvent)).toHaveLength(1);
     }
-  }, 90_000);
+  }, 120_000);
 });

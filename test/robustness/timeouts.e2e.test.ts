@@ -33,7 +33,7 @@ beforeAll(async () => {
   const gateway = await fleet.startGateway();
   api = createApiClient(gateway.url, fleet.token);
   agentId = await api.createAgent();
-}, 60_000);
+}, 90_000);
 
 afterAll(async () => {
   api?.close();
@@ -48,11 +48,11 @@ beforeEach(({ onTestFailed }) => {
 async function sendAndFollow(workflowId: string, prompt: string) {
   const sentAt = Date.now();
   const run = await api.sendPrompt({ workflowId, prompt });
-  const { events } = await followRun(() => [api], run.id, { timeoutMs: 30_000 });
+  const { events } = await followRun(() => [api], run.id, { timeoutMs: 60_000 });
   return { run, events, elapsedMs: Date.now() - sentAt, ended: await api.run(run.id) };
 }
 
-describe('run timeouts', () => {
+describe('run timeouts', { timeout: 90_000 }, () => {
   it('ends a run no worker starts within its workflow’s lower queue-wait limit TIMED_OUT, with no worker up at all', async () => {
     const workflowId = await api.createWorkflow({ agentId, queueTimeoutMs: 1_000 });
 
@@ -86,7 +86,7 @@ describe('run timeouts', () => {
     ]);
     const ranMs = Date.parse(ended.finishedAt!) - Date.parse(ended.startedAt!);
     expect(ranMs).toBeGreaterThanOrEqual(1_000);
-    expect(ranMs).toBeLessThan(2_000);
+    expect(ranMs).toBeLessThan(3_000);
     const answer = events.find((e) => e.message?.role === 'ASSISTANT')?.message;
     const streamed = events.filter((e) => e.messageId === answer?.id).map((e) => e.delta);
     expect(streamed.join('')).toBe(answer?.content);
@@ -99,7 +99,7 @@ describe('run timeouts', () => {
     await waitForEvent(api, run.id, (e) => e.__typename === 'MessageDeltaEvent');
 
     await worker!.kill();
-    const { events } = await followRun(() => [api], run.id, { timeoutMs: 30_000 });
+    const { events } = await followRun(() => [api], run.id, { timeoutMs: 60_000 });
 
     const ended = await api.run(run.id);
     expect(ended).toMatchObject({ status: 'TIMED_OUT', error: { code: 'RUN_TIMEOUT' } });

@@ -30,7 +30,7 @@ beforeAll(async () => {
   gateway = await fleet.startGateway();
   api = createApiClient(gateway.url, fleet.token);
   agentId = await api.createAgent();
-}, 60_000);
+}, 90_000);
 
 afterAll(async () => {
   api?.close();
@@ -121,7 +121,7 @@ describe('a worker killed mid-run', () => {
     expect(events).toEqual(replay);
     expect(idsStrictlyIncrease(events)).toBe(true);
     expect(await api.run(run.id)).toMatchObject({ status: 'SUCCEEDED', output: words });
-  }, 90_000);
+  }, 120_000);
 
   it('ends FAILED with WORKER_LOST once its workers have died RUN_MAX_ATTEMPTS times, with one terminal event', async () => {
     const [holder] = fleet.workers.filter((w) => w.isRunning());
@@ -150,5 +150,5 @@ describe('a worker killed mid-run', () => {
     const { events: replay } = await followRun(() => [api], run.id);
     expect(replay.filter(isTerminalEvent)).toHaveLength(1);
     expect(replay).toEqual(events);
-  }, 90_000);
+  }, 120_000);
 });

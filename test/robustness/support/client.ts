@@ -194,7 +194,7 @@ export async function followRun(
   options: { timeoutMs?: number; first?: number; onEvent?: (event: EventView) => void } = {},
 ): Promise<FollowedRun> {
   const events: EventView[] = [];
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   let resumes = 0;
   let attempt = options.first ?? 0;
   let lastError: unknown;
