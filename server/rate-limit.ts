@@ -44,9 +44,10 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   let redis: Redis | undefined;
   let limiter: RateLimiterAbstract = memory;
   if (options.redis) {
-    // Its own connection (STYLE rule 13): no offline queue, so a Redis outage fails fast into
-    // the in-memory insurance limiter instead of stalling requests.
-    redis = new Redis(options.redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    // Its own connection (STYLE rule 13). Commands wait for the connection (so the first
+    // requests after start count in Redis too), but at most a second: a Redis outage falls back
+    // to the in-memory insurance limiter instead of stalling requests.
+    redis = new Redis(options.redis.url, { maxRetriesPerRequest: 1, commandTimeout: 1_000 });
     redis.on('error', (error) => logger.warn({ err: error }, 'rate limiter Redis error'));
     limiter = new RateLimiterRedis({
       storeClient: redis,

@@ -32,9 +32,10 @@ try {
   );
   exitOnSignals(
     [
-      { name: 'sweeper', run: sweeper.stop },
-      // Stop taking jobs, let runs finish for WORKER_DRAIN_MS, hand the rest back to the queue.
+      // First, in the tick of the signal: stop taking jobs, let runs finish for WORKER_DRAIN_MS,
+      // hand the rest back to the queue.
       drainStep('worker', worker, config.worker.drainMs),
+      { name: 'sweeper', run: sweeper.stop },
       // Last but the adapters: probes and scrapes keep answering while runs drain.
       ...(ops ? [{ name: 'ops', run: ops.close }] : []),
       { name: 'adapters', run: runtime.adapters.close },

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { GatewayProcess } from '../e2e/support/processes.ts';
+import { type GatewayProcess, waitUntil } from '../e2e/support/processes.ts';
 import {
   type ApiClient,
   createApiClient,
@@ -46,12 +46,20 @@ beforeEach(({ onTestFailed }) => {
 });
 
 const isDelta = (event: EventView) => event.__typename === 'MessageDeltaEvent';
+
+/** A running worker: the one left by an earlier test, else a new one. */
+async function aWorker() {
+  return fleet.workers.find((w) => w.isRunning()) ?? (await fleet.startWorker());
+}
 const logs = (events: EventView[], name: string) =>
   events.filter((e) => e.__typename === 'LogEvent' && e.event === name);
 
 describe('SIGTERM on a worker', () => {
   it('stops taking jobs and lets a run in flight finish within the drain period', async () => {
-    const worker = await fleet.startWorker({ env: { WORKER_CONCURRENCY: '2' } });
+    // At info level it logs "shutting down" in the tick it stops taking jobs.
+    const worker = await fleet.startWorker({
+      env: { WORKER_CONCURRENCY: '2', LOG_LEVEL: 'info' },
+    });
     const workflowId = await b.createWorkflow({ agentId });
     const other = await b.createWorkflow({ agentId });
     const run = await b.sendPrompt({ workflowId, prompt: '!delay 20\n!words 50' });
@@ -59,6 +67,12 @@ describe('SIGTERM on a worker', () => {
     await waitForEvent(b, run.id, isDelta);
 
     const stopped = worker.stop(30_000);
+    await waitUntil(
+      'the worker to begin its shutdown',
+      async () => worker.output().includes('"msg":"shutting down"'),
+      [worker],
+      Date.now() + 20_000,
+    );
     // Sent while the worker drains: it has a free slot, but takes no new job.
     const later = await b.sendPrompt({ workflowId: other, prompt: 'after the drain' });
     const exit = await stopped;
@@ -79,7 +93,7 @@ describe('SIGTERM on a worker', () => {
   }, 120_000);
 
   it('hands a run still going after the drain period back to the queue, and another worker finishes it', async () => {
-    const [holder] = fleet.workers.filter((w) => w.isRunning());
+    const holder = await aWorker();
     const workflowId = await b.createWorkflow({ agentId });
     const run = await b.sendPrompt({ workflowId, prompt: '!delay 40\n!words 200' });
     const followed = followRun(() => [b], run.id, { timeoutMs: 45_000 });
@@ -113,6 +127,7 @@ describe('SIGTERM on a worker', () => {
 
 describe('SIGTERM on a gateway', () => {
   it('ends its SSE streams cleanly and exits; the client resumes on another gateway with its cursor and misses nothing', async () => {
+    await aWorker();
     const workflowId = await b.createWorkflow({ agentId });
     const run = await b.sendPrompt({ workflowId, prompt: '!delay 40\n!words 100' });
     let deltas = 0;
