@@ -19,7 +19,7 @@ async function startEmbedded(): Promise<{ process: ManagedProcess; client: Agent
     LOG_LEVEL: 'warn',
   });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 60_000;
   for (;;) {
     const ready = await fetch(`${url}/readyz`).then(
       (r) => r.ok,
@@ -45,7 +45,7 @@ let embedded: Awaited<ReturnType<typeof startEmbedded>>;
 beforeAll(async () => {
   [port] = (await freePorts(1)) as [number];
   embedded = await startEmbedded();
-});
+}, 90_000);
 afterAll(async () => {
   embedded?.client.close();
   await embedded?.process.stop();
@@ -101,7 +101,7 @@ describe('npm start (embedded, one process, PGlite on disk)', () => {
       'after restart',
       'echo: after restart',
     ]);
-  });
+  }, 90_000);
 });
 
 describe('configuration errors', () => {
