@@ -67,12 +67,15 @@ export function useConsole(logger: Logger): Plugin {
           }),
         );
       } catch (error) {
-        logger.error({ err: error }, 'the console could not be built');
+        logger.error({ err: error }, 'the console could not be loaded');
         endResponse(
-          new fetchAPI.Response('The console is not available: its bundle could not be built.', {
-            status: 503,
-            headers: SECURITY_HEADERS,
-          }),
+          new fetchAPI.Response(
+            'The console is not available: its files could not be built or read.',
+            {
+              status: 503,
+              headers: SECURITY_HEADERS,
+            },
+          ),
         );
       }
     },

@@ -188,36 +188,66 @@ describe('the run-agent job', () => {
     ).toHaveLength(1);
   });
 
-  it('takes over a run a crashed worker left: keeps its stored messages, continues after them, announces what it never announced', async () => {
-    const run = await newRun('hello there');
-    // What a worker did before it died: started the run, stored the prompt and one complete
-    // answer (announcing neither), and streamed half of its next message.
+  /** What a worker did before it died: started the run and stored the prompt and one answer. */
+  async function crashedAfterOneAnswer(prompt: string, answer: string) {
+    const run = await newRun(prompt);
     const started = await store.runs.start(tenantId, run.id);
     if (!started.ok) throw new Error('not started');
-    await store.messages.append([
-      {
-        id: `${run.id}-u`,
-        tenantId,
-        workflowId: run.workflowId,
-        runId: run.id,
-        role: 'USER',
-        content: run.prompt,
-      },
-      {
-        id: `${run.id}-a1-1`,
-        tenantId,
-        workflowId: run.workflowId,
-        runId: run.id,
-        role: 'ASSISTANT',
-        content: 'first part',
-      },
+    const common = { tenantId, workflowId: run.workflowId, runId: run.id };
+    const stored = await store.messages.append([
+      { ...common, id: `${run.id}-u`, role: 'USER', content: run.prompt },
+      { ...common, id: `${run.id}-a1-1`, role: 'ASSISTANT', content: answer },
     ]);
-    await bus.publish({
+    const at = new Date().toISOString();
+    return {
+      run,
+      async announce(index: number) {
+        const message = stored[index]!;
+        await bus.publish({
+          ...common,
+          at,
+          type: 'MessageEvent',
+          message: { ...message, createdAt: message.createdAt.toISOString() },
+        });
+      },
+      async publish(event: Record<string, unknown>) {
+        await bus.publish({ ...common, at, ...event } as never);
+      },
+    };
+  }
+
+  it('takes over a run whose worker died after storing the final answer: ends it with that answer, asks the model nothing, announces what was never announced', async () => {
+    const { run } = await crashedAfterOneAnswer('hello there', 'the answer');
+
+    await handler()(job(run), context());
+
+    expect(await stored(run)).toMatchObject({
+      status: 'SUCCEEDED',
+      attempt: 2,
+      output: 'the answer',
+    });
+    const messages = await store.messages.history(tenantId, run.workflowId);
+    expect(messages.map((m) => m.id)).toEqual([`${run.id}-u`, `${run.id}-a1-1`]);
+    const events = await eventsOf(run);
+    expect(events.filter((e) => e.type === 'MessageDeltaEvent')).toEqual([]);
+    const announced = events.flatMap((e) => (e.type === 'MessageEvent' ? [e.message.id] : []));
+    expect(announced).toEqual([`${run.id}-u`, `${run.id}-a1-1`]);
+    expect(terminalEvents(events)).toHaveLength(1);
+  });
+
+  it('takes over a run whose worker died mid-turn: keeps the stored messages, restarts the turn after them, names the half-streamed message', async () => {
+    const crashed = await crashedAfterOneAnswer('hello there', 'let me look that up');
+    const { run } = crashed;
+    await crashed.announce(0);
+    await crashed.announce(1);
+    // The stored answer's step asked for tools; the next step was half streamed when it died.
+    await crashed.publish({
+      type: 'LogEvent',
+      event: 'step-finished',
+      detail: { step: 1, finishReason: 'tool-calls' },
+    });
+    await crashed.publish({
       type: 'MessageDeltaEvent',
-      tenantId,
-      workflowId: run.workflowId,
-      runId: run.id,
-      at: new Date().toISOString(),
       messageId: `${run.id}-a2-1`,
       delta: 'half ',
     });
@@ -227,7 +257,7 @@ describe('the run-agent job', () => {
     expect(await stored(run)).toMatchObject({ status: 'SUCCEEDED', attempt: 2 });
     const messages = await store.messages.history(tenantId, run.workflowId);
     expect(messages.map((m) => m.id)).toEqual([`${run.id}-u`, `${run.id}-a1-1`, `${run.id}-a2-2`]);
-    expect(new Set(messages.map((m) => m.id)).size).toBe(messages.length);
+    expect(messages[2]?.content).toBe('echo: hello there');
     const events = await eventsOf(run);
     expect(events.find((e) => e.type === 'LogEvent' && e.event === 'retry')).toMatchObject({
       detail: { attempt: 2, abandonedMessageIds: [`${run.id}-a2-1`] },

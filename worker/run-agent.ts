@@ -61,8 +61,11 @@ type Outcome =
  *
  * Taking over: a job that finds its run RUNNING (its previous worker died, failed or handed it
  * back) resumes it as a new attempt (`RunStore.resume`). Messages an earlier attempt completed
- * and stored are kept, and the model continues after them: the turn that was interrupted starts
- * over. An assistant message is stored only once it is complete, so a partly streamed one is
+ * and stored are kept. When the last of them is an answer whose model step did not ask for tools
+ * (or the replay log does not say), the run was answered and ends with that answer, without
+ * calling the model again; otherwise the model continues after them: the turn that was
+ * interrupted starts over. An assistant message is stored only once it is complete, so a partly
+ * streamed one is
  * never stored: its id is listed in the `retry` LogEvent (`abandonedMessageIds`) and clients drop
  * its deltas. Every message id carries the attempt (`<run>-a<n>-<attempt>`), so deltas of two
  * attempts never share a message. Usage is stored after every model step, so the run's total
@@ -165,7 +168,7 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
   }
 
   /** Tells clients which deltas to drop and announces what a dead attempt stored silently. */
-  async function recoverEarlierAttempts(run: Run, mine: Message[]): Promise<void> {
+  async function recoverEarlierAttempts(run: Run, mine: Message[]) {
     const earlier = await inspectEarlierAttempts(bus, run, mine);
     await publish(run, {
       type: 'LogEvent',
@@ -177,6 +180,7 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
       },
     });
     for (const message of earlier.unannounced) await announce(run, message);
+    return earlier;
   }
 
   async function execute(run: Run, context: JobContext, resumed: boolean): Promise<Outcome> {
@@ -208,7 +212,16 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
 
     const conversation = await store.messages.history(run.tenantId, run.workflowId);
     const mine = conversation.filter((m) => m.runId === run.id);
-    if (resumed) await recoverEarlierAttempts(run, mine);
+    if (resumed) {
+      const earlier = await recoverEarlierAttempts(run, mine);
+      // The earlier attempt stored its final answer and died before ending the run: the run is
+      // answered, and asking the model again would store a second answer. Only a step known to
+      // have asked for tools is continued.
+      const last = mine.at(-1);
+      if (last?.role === 'ASSISTANT' && earlier.lastAnswerFinishReason !== 'tool-calls') {
+        return { status: 'SUCCEEDED', output: last.content, usage: base };
+      }
+    }
     // Deterministic ids make a retried attempt store each message at most once.
     const userMessageId = `${run.id}-u`;
     if (!mine.some((m) => m.id === userMessageId)) {

@@ -17,6 +17,12 @@ export interface EarlierAttempts {
    * one and publishing its `MessageEvent`), oldest first; the taking-over worker announces them.
    */
   unannounced: Message[];
+  /**
+   * How the model step that produced the run's last stored assistant message ended (the
+   * `finishReason` of its `step-finished` LogEvent), or null when the log does not say (the
+   * worker died before announcing it, or the log is gone).
+   */
+  lastAnswerFinishReason: string | null;
 }
 
 /**
@@ -31,13 +37,24 @@ export async function inspectEarlierAttempts(
 ): Promise<EarlierAttempts> {
   const streamed = new Set<string>();
   const announced = new Set<string>();
+  const lastAnswer = stored.findLast((message) => message.role === 'ASSISTANT');
+  /** Set once the last answer's MessageEvent is seen: the next step-finished is its step's. */
+  let awaitingStepOf: string | undefined;
+  let lastAnswerFinishReason: string | null = null;
   let cursor = run.eventsAfter;
   for (;;) {
     const page = await bus.read(run.workflowId, cursor, PAGE_SIZE);
     for (const event of page) {
       if (event.runId !== run.id) continue;
       if (event.type === 'MessageDeltaEvent') streamed.add(event.messageId);
-      else if (event.type === 'MessageEvent') announced.add(event.message.id);
+      else if (event.type === 'MessageEvent') {
+        announced.add(event.message.id);
+        if (event.message.id === lastAnswer?.id) awaitingStepOf = lastAnswer.id;
+      } else if (event.type === 'LogEvent' && event.event === 'step-finished' && awaitingStepOf) {
+        const reason = (event.detail as { finishReason?: unknown } | undefined)?.finishReason;
+        lastAnswerFinishReason = typeof reason === 'string' ? reason : null;
+        awaitingStepOf = undefined;
+      }
     }
     if (page.length < PAGE_SIZE) break;
     cursor = page.at(-1)?.id ?? cursor;
@@ -46,5 +63,6 @@ export async function inspectEarlierAttempts(
   return {
     abandonedMessageIds: [...streamed].filter((id) => !storedIds.has(id)),
     unannounced: stored.filter((message) => !announced.has(message.id)),
+    lastAnswerFinishReason,
   };
 }
