@@ -14,6 +14,13 @@ export const Agent = builder.objectRef<AgentShape>('Agent').implement({
       description: '`provider:model`, e.g. openai:gpt-4.1, anthropic:claude-sonnet-4-5, demo:echo.',
     }),
     description: t.exposeString('description', { nullable: true, description: 'Free text.' }),
+    mcpServerIds: t.exposeIDList('mcpServerIds', {
+      description: 'MCP servers whose tools the agent may call, by id.',
+    }),
+    mcpServerTags: t.exposeStringList('mcpServerTags', {
+      description:
+        'MCP servers whose tools the agent may call, by tag: every server with one of these tags (together with `mcpServerIds`, each server once).',
+    }),
     createdAt: t.field({
       type: 'DateTime',
       description: 'When it was created.',
@@ -39,6 +46,10 @@ const CreateAgentInput = builder.inputType('CreateAgentInput', {
       description: 'provider:model, e.g. openai:gpt-4.1, anthropic:claude-sonnet-4-5, demo:echo',
     }),
     description: t.string({ description: 'Free text (up to 2,000 characters).' }),
+    mcpServerIds: t.idList({ description: 'MCP servers the agent uses, by id (default none).' }),
+    mcpServerTags: t.stringList({
+      description: 'MCP servers the agent uses, by tag (default none).',
+    }),
   }),
 });
 
@@ -49,6 +60,8 @@ const UpdateAgentInput = builder.inputType('UpdateAgentInput', {
     systemPrompt: t.string({ description: 'Instructions given to the model.' }),
     model: t.string({ description: 'provider:model.' }),
     description: t.string({ description: 'Free text; null clears it.' }),
+    mcpServerIds: t.idList({ description: 'Replaces the MCP servers picked by id.' }),
+    mcpServerTags: t.stringList({ description: 'Replaces the MCP server tags.' }),
   }),
 });
 

@@ -6,6 +6,7 @@ import './workflow.ts';
 import './run.ts';
 import './message.ts';
 import './events.ts';
+import './mcp-server.ts';
 
 builder.queryType({ description: 'Reads.' });
 builder.mutationType({ description: 'Writes.' });

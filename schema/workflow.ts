@@ -27,7 +27,10 @@ Workflow.implement({
       description: 'The model its runs use: its own, else its agent’s.',
       resolve: async (w, args, ctx) => w.model ?? (await agentOf(w, args, ctx)).model,
     }),
-    maxTurns: t.exposeInt('maxTurns', { description: 'Most model steps one run may take.' }),
+    maxTurns: t.exposeInt('maxTurns', {
+      description:
+        'Most model steps that call tools one run may take; then the model answers once without tools and the run ends MAX_TURNS_REACHED.',
+    }),
     queueTimeoutMs: t.exposeInt('queueTimeoutMs', {
       nullable: true,
       description:
@@ -85,7 +88,9 @@ const CreateWorkflowInput = builder.inputType('CreateWorkflowInput', {
     agentId: t.id({ required: true, description: 'The agent to talk to.' }),
     title: t.string({ description: 'Display title.' }),
     model: t.string({ description: 'provider:model overriding the agent’s model.' }),
-    maxTurns: t.int({ description: 'Most model steps one run may take (default from config).' }),
+    maxTurns: t.int({
+      description: 'Most tool-calling model steps one run may take (default from config).',
+    }),
     queueTimeoutMs: t.int({
       description:
         'Queue-wait limit of its runs in ms (100 to 604800000); lowers the deployment’s, a higher value has no effect.',

@@ -66,6 +66,10 @@ const envSchema = z.object({
   WORKER_DRAIN_MS: intFrom(0, 600_000, 8_000),
   MODEL_RETRY_BASE_MS: intFrom(0, 60_000, 1_000),
   MODEL_RETRY_MAX_DELAY_MS: intFrom(0, 600_000, 30_000),
+  // MCP tools (README "Tools (MCP)").
+  MCP_CONNECT_TIMEOUT_MS: intFrom(100, 600_000, 15_000),
+  MCP_TOOL_TIMEOUT_MS: intFrom(100, 3_600_000, 60_000),
+  MCP_TOOL_RESULT_MAX_CHARS: intFrom(256, 10_000_000, 16_384),
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.url().optional(),
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
@@ -168,6 +172,8 @@ export interface Config {
   /** BullMQ's crash detection: a dead worker's run is taken over within about the sum (ms). */
   queue: { lockDurationMs: number; stalledIntervalMs: number };
   events: { retentionSeconds: number };
+  /** MCP tools: limits of connecting (ms), of one call (ms), and of a result in events (chars). */
+  mcp: { connectTimeoutMs: number; toolTimeoutMs: number; maxResultChars: number };
   models: {
     providers: ProviderSettings[];
     /** Retries of a model call on 429, 5xx and network errors. */
@@ -296,6 +302,11 @@ export function parseConfig(env: Record<string, string | undefined>, role: Role)
       stalledIntervalMs: e.QUEUE_STALLED_INTERVAL_MS,
     },
     events: { retentionSeconds: e.EVENT_RETENTION_SECONDS },
+    mcp: {
+      connectTimeoutMs: e.MCP_CONNECT_TIMEOUT_MS,
+      toolTimeoutMs: e.MCP_TOOL_TIMEOUT_MS,
+      maxResultChars: e.MCP_TOOL_RESULT_MAX_CHARS,
+    },
     models: {
       providers,
       maxRetries: e.MODEL_MAX_RETRIES,

@@ -66,8 +66,8 @@ export function createEventMetrics(registry: Registry): EventMetrics {
 export function meterEventBus<T extends EventBus>(bus: T, metrics: EventMetrics): T {
   return {
     ...bus,
-    async publish(event) {
-      const published = await bus.publish(event);
+    async publish(event, options) {
+      const published = await bus.publish(event, options);
       metrics.published(published);
       return published;
     },

@@ -1,5 +1,6 @@
 import type { Registry } from 'prom-client';
 import { createModelRegistry, type ModelRegistry } from '../worker/models/registry.ts';
+import { createMcpProbe } from '../worker/tools/mcp-probe.ts';
 import { type Adapters, createAdapters } from './adapters/index.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
@@ -30,6 +31,7 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
     models,
     limits: config.runs,
     logger,
+    mcpProbe: createMcpProbe({ connectTimeoutMs: config.mcp.connectTimeoutMs }),
   });
   return { config, logger, adapters, models, services, metrics: { registry } };
 }

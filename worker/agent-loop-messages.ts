@@ -1,4 +1,4 @@
-import type { ModelMessage } from 'ai';
+import type { ModelMessage, ToolCallPart, ToolResultPart } from 'ai';
 import type { Message } from '../shared/domain/types.ts';
 
 /**
@@ -8,8 +8,9 @@ import type { Message } from '../shared/domain/types.ts';
  *
  * - `USER` → a `user` text message, `ASSISTANT` → an `assistant` text message.
  * - `SYSTEM` messages are skipped (see above).
- * - `TOOL` messages are skipped for now: replaying them needs the tool call they answer, which
- *   tool support (a later issue) persists. This is the one place to add that mapping.
+ * - A run of consecutive `TOOL` messages (each holds one ended call, {@link encodeToolMessage})
+ *   → one `assistant` message with their tool calls, then one `tool` message with their results
+ *   (a failed call as an error result). Unreadable ones are skipped.
  * - Messages with empty content are skipped: providers reject empty text blocks (Anthropic
  *   answers 400), and an empty turn carries nothing for the model.
  */
@@ -25,9 +26,68 @@ export function toModelMessages(
   return messages;
 }
 
+/** What a TOOL message stores: one ended tool call. */
+export interface StoredToolCall {
+  toolCallId: string;
+  name: string;
+  status: 'SUCCEEDED' | 'FAILED' | 'STARTED';
+  arguments: unknown;
+  result?: unknown;
+}
+
+/** The content of the TOOL message that stores an ended tool call (JSON). */
+export function encodeToolMessage(call: StoredToolCall): string {
+  return JSON.stringify({
+    toolCallId: call.toolCallId,
+    name: call.name,
+    status: call.status,
+    arguments: call.arguments ?? null,
+    result: call.result ?? null,
+  });
+}
+
+function decodeToolMessage(content: string): StoredToolCall | undefined {
+  try {
+    const value = JSON.parse(content) as Partial<StoredToolCall> | null;
+    if (typeof value?.toolCallId !== 'string' || typeof value.name !== 'string') return undefined;
+    return value as StoredToolCall;
+  } catch {
+    return undefined;
+  }
+}
+
+function pushToolTurn(messages: ModelMessage[], calls: StoredToolCall[]): void {
+  if (calls.length === 0) return;
+  const callParts: ToolCallPart[] = calls.map((call) => ({
+    type: 'tool-call',
+    toolCallId: call.toolCallId,
+    toolName: call.name,
+    input: call.arguments ?? {},
+  }));
+  const resultParts: ToolResultPart[] = calls.map((call) => ({
+    type: 'tool-result',
+    toolCallId: call.toolCallId,
+    toolName: call.name,
+    output:
+      call.status === 'FAILED'
+        ? { type: 'error-text', value: String(call.result) }
+        : { type: 'json', value: (call.result ?? null) as never },
+  }));
+  messages.push({ role: 'assistant', content: callParts });
+  messages.push({ role: 'tool', content: resultParts });
+}
+
 function append(messages: ModelMessage[], history: readonly Message[]): void {
+  let pending: StoredToolCall[] = [];
   for (const message of history) {
     if (message.content.length === 0) continue;
+    if (message.role === 'TOOL') {
+      const call = decodeToolMessage(message.content);
+      if (call) pending.push(call);
+      continue;
+    }
+    pushToolTurn(messages, pending);
+    pending = [];
     switch (message.role) {
       case 'USER':
         messages.push({ role: 'user', content: message.content });
@@ -36,8 +96,8 @@ function append(messages: ModelMessage[], history: readonly Message[]): void {
         messages.push({ role: 'assistant', content: message.content });
         break;
       case 'SYSTEM':
-      case 'TOOL':
         break;
     }
   }
+  pushToolTurn(messages, pending);
 }

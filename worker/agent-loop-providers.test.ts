@@ -120,10 +120,15 @@ describe.each(['openai', 'anthropic'] as const)(
       ]);
       const result = await loop();
 
-      expect(recording.logs('tool-call')).toEqual([
-        { toolCallId: expect.any(String), name: 'get_weather', arguments: { city: 'Paris' } },
+      expect(recording.toolCalls()).toEqual([
+        {
+          toolCallId: expect.any(String),
+          name: 'get_weather',
+          status: 'STARTED',
+          arguments: { city: 'Paris' },
+        },
+        expect.objectContaining({ name: 'get_weather', status: 'FAILED' }),
       ]);
-      expect(recording.logs('tool-error')).toHaveLength(1);
       expect(result).toMatchObject({ status: 'SUCCEEDED', output: 'I cannot check the weather.' });
       expect(server.requests).toHaveLength(2);
       expect(JSON.stringify(server.requests[1]?.body)).toContain('unavailable tool');

@@ -1,4 +1,5 @@
 import type { LanguageModelV3, LanguageModelV3StreamPart } from '@ai-sdk/provider';
+import { jsonSchema, tool } from 'ai';
 import { describe, expect, it } from 'vitest';
 import type { Message, MessageRole } from '../shared/domain/types.ts';
 import { createRecordingSink, type RecordingSink } from '../test/fixtures/recording-sink.ts';
@@ -140,14 +141,20 @@ describe('the agent loop with the demo model', () => {
     const recording = createRecordingSink();
     const result = await runAgentLoop(options(recording, { prompt: '!tool lookup {"q":"x"}' }));
 
-    expect(recording.logs('tool-call')).toEqual([
-      { toolCallId: expect.any(String), name: 'lookup', arguments: { q: 'x' } },
-    ]);
-    expect(recording.logs('tool-error')).toEqual([
-      expect.objectContaining({
+    expect(recording.toolCalls()).toEqual([
+      { toolCallId: expect.any(String), name: 'lookup', status: 'STARTED', arguments: { q: 'x' } },
+      {
+        toolCallId: expect.any(String),
         name: 'lookup',
-        error: expect.stringContaining('unavailable tool'),
-      }),
+        status: 'FAILED',
+        arguments: { q: 'x' },
+        result: expect.stringContaining('unavailable tool'),
+      },
+    ]);
+    // The ended call is stored as a TOOL message, so the next run replays it.
+    expect(recording.messages()).toEqual([
+      expect.objectContaining({ role: 'TOOL', content: expect.stringContaining('"FAILED"') }),
+      expect.objectContaining({ role: 'ASSISTANT' }),
     ]);
     expect(result.status).toBe('SUCCEEDED');
     expect(result.output).toMatch(/^tool lookup returned: ".*unavailable tool/);
@@ -157,13 +164,50 @@ describe('the agent loop with the demo model', () => {
     ]);
   });
 
-  it('ends MAX_TURNS_REACHED when the last allowed step still calls a tool', async () => {
+  it('ends MAX_TURNS_REACHED after maxTurns tool steps and one last answer without tools', async () => {
     const recording = createRecordingSink();
+    const tools = {
+      lookup: tool({
+        inputSchema: jsonSchema<{ n: number }>({ type: 'object' }),
+        execute: async ({ n }) => ({ n }),
+      }),
+    };
+    const prompt = ['!tool lookup {"n":1}', '!tool lookup {"n":2}', '!tool lookup {"n":3}'];
     const result = await runAgentLoop(
-      options(recording, { prompt: '!tool lookup {}', maxTurns: 1 }),
+      options(recording, { prompt: prompt.join('\n'), maxTurns: 2, tools }),
     );
-    expect(result).toMatchObject({ status: 'MAX_TURNS_REACHED', output: null });
-    expect(recording.messages()).toEqual([]);
+    expect(result).toMatchObject({
+      status: 'MAX_TURNS_REACHED',
+      output: 'tool lookup returned: {"n":2}',
+    });
+    expect(recording.toolCalls().map((c) => [c.status, c.arguments])).toEqual([
+      ['STARTED', { n: 1 }],
+      ['SUCCEEDED', { n: 1 }],
+      ['STARTED', { n: 2 }],
+      ['SUCCEEDED', { n: 2 }],
+    ]);
+    expect(recording.logs('step-finished')).toEqual([
+      { step: 1, finishReason: 'tool-calls' },
+      { step: 2, finishReason: 'tool-calls' },
+      { step: 3, finishReason: 'stop' },
+    ]);
+  });
+
+  it('caps a large tool result in the event and the stored message', async () => {
+    const recording = createRecordingSink();
+    const tools = {
+      big: tool({
+        inputSchema: jsonSchema<Record<string, never>>({ type: 'object' }),
+        execute: async () => 'x'.repeat(1000),
+      }),
+    };
+    const result = await runAgentLoop(
+      options(recording, { prompt: '!tool big {}', tools, maxToolResultChars: 100 }),
+    );
+    expect(result.status).toBe('SUCCEEDED');
+    const ended = recording.toolCalls()[1];
+    expect(ended).toMatchObject({ status: 'SUCCEEDED', result: { truncated: true } });
+    expect(JSON.stringify(ended?.result).length).toBeLessThan(200);
   });
 
   it.each([

@@ -7,7 +7,7 @@ import {
   type Usage,
   ZERO_USAGE,
 } from '../shared/domain/types.ts';
-import { toModelMessages } from './agent-loop-messages.ts';
+import { encodeToolMessage, toModelMessages } from './agent-loop-messages.ts';
 import { isAbortError, toRunError } from './models/errors.ts';
 import { type ModelRetryPolicy, withModelRetries } from './models/model-retry.ts';
 
@@ -29,6 +29,21 @@ export interface LoopSink {
   usage(total: Usage): Promise<void>;
   /** A diagnostic event for the run's log (API.md `LogEvent`). */
   log(event: string, detail?: unknown): Promise<void>;
+  /**
+   * A tool call started (`STARTED`, before its result is awaited) or ended (`SUCCEEDED` with its
+   * result, `FAILED` with the error message as result). Results are already size-capped.
+   * The loop stores each ended call as a TOOL message (through `message`) right after it.
+   */
+  toolCall(event: ToolCallReport): Promise<void>;
+}
+
+/** One state of a tool call, as reported to {@link LoopSink.toolCall}. */
+export interface ToolCallReport {
+  toolCallId: string;
+  name: string;
+  status: 'STARTED' | 'SUCCEEDED' | 'FAILED';
+  arguments: unknown;
+  result?: unknown;
 }
 
 /** Options of {@link runAgentLoop}. */
@@ -46,7 +61,11 @@ export interface AgentLoopOptions {
    * sees them after the prompt and continues from there (the interrupted turn starts over).
    */
   continuation?: Message[];
-  /** Most model steps (calls) the run may take; a positive integer. */
+  /**
+   * Most model steps that call tools; a positive integer. When the last of them has run, the
+   * model gets one more call with tool choice `none` to answer, and the loop ends
+   * `MAX_TURNS_REACHED`.
+   */
   maxTurns: number;
   /** Retries of a failed model call on 429, 5xx and network errors; 0 disables. */
   maxRetries: number;
@@ -64,19 +83,41 @@ export interface AgentLoopOptions {
   signal: AbortSignal;
   /** A fresh id for each assistant message, so deltas can name their message before it is stored. */
   newMessageId: () => string;
+  /** The id of the TOOL message that stores a tool call; default `tool-<toolCallId>`. */
+  toolMessageId?: (toolCallId: string) => string;
+  /** Results (and errors) longer than this many characters of JSON are cut; default 16 KiB. */
+  maxToolResultChars?: number;
   sink: LoopSink;
 }
 
 /**
  * How a run's loop ended. `output` is the final assistant text: the last step's text when the
  * loop ended normally, else the last assistant message of the run (null when there was none).
- * `MAX_TURNS_REACHED`: the last allowed step still asked for tool calls.
+ * `MAX_TURNS_REACHED`: `maxTurns` steps called tools; `output` is the answer of the last call,
+ * made without tools.
  */
 export type LoopResult =
   | { status: 'SUCCEEDED'; output: string; usage: Usage }
   | { status: 'MAX_TURNS_REACHED'; output: string | null; usage: Usage }
   | { status: 'FAILED'; error: RunError; output: string | null; usage: Usage }
   | { status: 'CANCELLED'; output: string | null; usage: Usage };
+
+/** Default cap of a tool result in events and stored messages: 16 KiB of JSON. */
+export const DEFAULT_MAX_TOOL_RESULT_CHARS = 16 * 1024;
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * A result whose JSON is longer than `max` characters becomes `{ truncated, preview }`, so one
+ * huge tool answer never bloats events or the conversation. The model still saw it whole.
+ */
+function capResult(value: unknown, max: number): unknown {
+  const json = JSON.stringify(value) ?? 'null';
+  if (json.length <= max) return value;
+  return { truncated: true, originalChars: json.length, preview: json.slice(0, max) };
+}
 
 /** Marks a failure of the caller's own sink, which must reach the caller instead of becoming FAILED. */
 class SinkFailure {
@@ -125,7 +166,10 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<LoopResul
   let current: { id: string; text: string } | undefined;
   let lastStepText = '';
   let lastMessage: string | null = null;
-  let lastFinishReason: string | undefined;
+  let toolSteps = 0;
+  const toolInputs = new Map<string, unknown>();
+  const toolMessageId = options.toolMessageId ?? ((id: string) => `tool-${id}`);
+  const maxResultChars = options.maxToolResultChars ?? DEFAULT_MAX_TOOL_RESULT_CHARS;
   let failure: { error: unknown } | undefined;
   /** A sink failure inside the model retries, which reach the loop only as a model error. */
   let retrySinkFailure: { error: unknown } | undefined;
@@ -161,7 +205,10 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<LoopResul
       system: options.system,
       messages: toModelMessages(options.history, options.prompt, options.continuation),
       tools: options.tools,
-      stopWhen: stepCountIs(options.maxTurns),
+      // maxTurns tool steps, then one last call that must answer without tools.
+      stopWhen: stepCountIs(options.maxTurns + 1),
+      prepareStep: ({ stepNumber }) =>
+        stepNumber >= options.maxTurns ? { toolChoice: 'none' as const } : undefined,
       // Retried above instead, so that each retry is logged and Retry-After is capped.
       maxRetries: 0,
       abortSignal,
@@ -186,7 +233,7 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<LoopResul
         case 'finish-step':
           stepCount += 1;
           lastStepText = current?.text ?? '';
-          lastFinishReason = part.finishReason;
+          if (part.finishReason === 'tool-calls') toolSteps += 1;
           await completeMessage();
           usage = addUsage(usage, toUsage(part.usage));
           await guard(sink.usage(usage));
@@ -194,25 +241,41 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<LoopResul
             sink.log('step-finished', { step: stepCount, finishReason: part.finishReason }),
           );
           break;
-        // Tool execution and TOOL messages arrive with tool support; until then they are logged.
         case 'tool-call':
+          // Text the model wrote before calling is a message of its own, stored before the call,
+          // so the conversation replays in the order it happened.
+          await completeMessage();
+          toolInputs.set(part.toolCallId, part.input);
           await guard(
-            sink.log('tool-call', {
+            sink.toolCall({
               toolCallId: part.toolCallId,
               name: part.toolName,
+              status: 'STARTED',
               arguments: part.input,
             }),
           );
           break;
-        case 'tool-error':
+        case 'tool-result':
+        case 'tool-error': {
+          const failed = part.type === 'tool-error';
+          const value = failed ? errorText(part.error) : part.output;
+          const report: ToolCallReport = {
+            toolCallId: part.toolCallId,
+            name: part.toolName,
+            status: failed ? 'FAILED' : 'SUCCEEDED',
+            arguments: toolInputs.get(part.toolCallId) ?? part.input,
+            result: capResult(value, maxResultChars),
+          };
+          await guard(sink.toolCall(report));
           await guard(
-            sink.log('tool-error', {
-              toolCallId: part.toolCallId,
-              name: part.toolName,
-              error: part.error instanceof Error ? part.error.message : String(part.error),
+            sink.message({
+              id: toolMessageId(part.toolCallId),
+              role: 'TOOL',
+              content: encodeToolMessage(report),
             }),
           );
           break;
+        }
         case 'error':
           failure = { error: part.error };
           break stream;
@@ -233,8 +296,8 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<LoopResul
 
   const cancelled = signal.aborted || (failure !== undefined && isAbortError(failure.error));
   if (!cancelled && !failure) {
-    return lastFinishReason === 'tool-calls' && stepCount >= options.maxTurns
-      ? { status: 'MAX_TURNS_REACHED', output: lastMessage, usage }
+    return toolSteps >= options.maxTurns
+      ? { status: 'MAX_TURNS_REACHED', output: lastStepText || lastMessage, usage }
       : { status: 'SUCCEEDED', output: lastStepText, usage };
   }
 

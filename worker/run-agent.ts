@@ -12,11 +12,13 @@ import {
   type RunJob,
 } from '../shared/ports/job-queue.ts';
 import type { Store } from '../shared/ports/store.ts';
-import { publishRunStatus } from '../shared/services/run-status.ts';
+import { announceRunStatus, publishRunStatus } from '../shared/services/run-status.ts';
 import { isOverdue, timeOutRun, timeoutError } from '../shared/services/run-timeouts.ts';
 import { runAgentLoop } from './agent-loop.ts';
 import type { ModelRetryPolicy } from './models/model-retry.ts';
 import { inspectEarlierAttempts } from './run-attempts.ts';
+import { resolveAgentServers } from './tools/agent-servers.ts';
+import { openRunTools, type RunTools } from './tools/mcp-tools.ts';
 import type { RunMetrics } from './worker-metrics.ts';
 
 /** Resolves a `provider:model` string to a model the AI SDK can call. */
@@ -37,6 +39,15 @@ export interface RunAgentDeps {
   busyRetryMs?: number;
   /** Run durations and tokens by model. Absent: nothing is counted. */
   metrics?: RunMetrics;
+  /** MCP tool limits (`MCP_*`); absent: the defaults of `tools/mcp-tools.ts` and the loop. */
+  tools?: {
+    /** Limit of connecting to a server and listing its tools, in ms. */
+    connectTimeoutMs?: number;
+    /** Limit of one tool call, in ms; a call past it fails and the model is told. */
+    toolTimeoutMs?: number;
+    /** Tool results longer than this many characters of JSON are cut in events and history. */
+    maxResultChars?: number;
+  };
 }
 
 /**
@@ -103,6 +114,8 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
       if (!taken) return undefined;
       run = taken;
       resumed = true;
+      // The worker that started it may have died before announcing it (a no-op if it did not).
+      await publishRunStatus(bus, run);
     }
     if (isOverdue(run)) {
       await timeOutRun({ store, bus }, run);
@@ -244,8 +257,32 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
     let abandoned: string | null = null;
 
     let result: Awaited<ReturnType<typeof runAgentLoop>>;
+    let runTools: RunTools | undefined;
     try {
+      // The agent's MCP servers are connected for this run only and closed when it ends.
+      const servers = await resolveAgentServers(store, agent);
+      if (servers.length > 0) {
+        try {
+          runTools = await openRunTools(servers, { ...deps.tools, signal });
+        } catch (error) {
+          // Cancelled while connecting: the loop below ends the run CANCELLED at once.
+          if (!signal.aborted) {
+            return {
+              status: 'FAILED',
+              output: null,
+              usage: base,
+              error: {
+                code: 'TOOLS_UNAVAILABLE',
+                message: error instanceof Error ? error.message : 'An MCP server is unreachable.',
+              },
+            };
+          }
+        }
+      }
       result = await runAgentLoop({
+        tools: runTools?.tools,
+        toolMessageId: (toolCallId) => `${run.id}-t-${toolCallId}`,
+        maxToolResultChars: deps.tools?.maxResultChars,
         model,
         system: agent.systemPrompt,
         history: conversation.filter((m) => m.runId !== run.id),
@@ -278,6 +315,9 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
           log: async (event, detail) => {
             await publish(run, { type: 'LogEvent', event, detail });
           },
+          toolCall: async (report) => {
+            await publish(run, { type: 'ToolCallEvent', ...report });
+          },
         },
       });
     } catch (error) {
@@ -285,6 +325,7 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
       throw error;
     } finally {
       clearTimeout(timer);
+      await runTools?.close();
     }
     deps.metrics?.tokensUsed(workflow.model ?? agent.model, result.usage);
     const usage = addUsage(base, result.usage);
@@ -331,7 +372,7 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
       { attempt: run.attempt },
     );
     if (!ended) return;
-    await publishRunStatus(bus, ended);
+    await announceRunStatus({ store, bus }, ended);
     if (ended.startedAt && ended.finishedAt) {
       const seconds = (ended.finishedAt.getTime() - ended.startedAt.getTime()) / 1000;
       deps.metrics?.runFinished(ended.status, seconds);
@@ -354,5 +395,5 @@ export async function failRun(
     error,
     finishedAt: new Date(),
   });
-  if (failed) await publishRunStatus(deps.bus, failed);
+  if (failed) await announceRunStatus(deps, failed);
 }

@@ -26,5 +26,6 @@ export function startRuntimeWorker(runtime: Runtime) {
     },
     concurrency: runtime.config.worker.concurrency,
     metrics,
+    tools: runtime.config.mcp,
   });
 }

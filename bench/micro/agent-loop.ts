@@ -36,6 +36,7 @@ async function once(label: string): Promise<void> {
           message: async () => {},
           usage: async () => {},
           log: async () => {},
+          toolCall: async () => {},
         },
       }),
     ),

@@ -8,6 +8,10 @@ import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 export type CreateAgentInput = {
   /** Free text (up to 2,000 characters). */
   description?: string | null | undefined;
+  /** MCP servers the agent uses, by id (default none). */
+  mcpServerIds?: Array<string | number> | null | undefined;
+  /** MCP servers the agent uses, by tag (default none). */
+  mcpServerTags?: Array<string> | null | undefined;
   /** provider:model, e.g. openai:gpt-4.1, anthropic:claude-sonnet-4-5, demo:echo */
   model: string;
   /** Display name (1–200 characters). */
@@ -20,7 +24,7 @@ export type CreateAgentInput = {
 export type CreateWorkflowInput = {
   /** The agent to talk to. */
   agentId: string | number;
-  /** Most model steps one run may take (default from config). */
+  /** Most tool-calling model steps one run may take (default from config). */
   maxTurns?: number | null | undefined;
   /** provider:model overriding the agent’s model. */
   model?: string | null | undefined;
@@ -80,6 +84,10 @@ export type ToolCallStatus =
 export type UpdateAgentInput = {
   /** Free text; null clears it. */
   description?: string | null | undefined;
+  /** Replaces the MCP servers picked by id. */
+  mcpServerIds?: Array<string | number> | null | undefined;
+  /** Replaces the MCP server tags. */
+  mcpServerTags?: Array<string> | null | undefined;
   /** provider:model. */
   model?: string | null | undefined;
   /** Display name (1–200 characters). */

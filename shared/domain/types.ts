@@ -45,6 +45,10 @@ export interface Agent {
   /** `provider:model`, e.g. `openai:gpt-4.1` or `demo:echo`. */
   model: string;
   description: string | null;
+  /** MCP servers whose tools the agent may call, by id … */
+  mcpServerIds: string[];
+  /** … and by tag: every server carrying one of these tags (the union, each server once). */
+  mcpServerTags: string[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -156,4 +160,30 @@ export function addUsage(a: Usage, b: Usage): Usage {
     outputTokens: a.outputTokens + b.outputTokens,
     totalTokens: a.totalTokens + b.totalTokens,
   };
+}
+
+/** How a worker reaches an MCP server. */
+export const MCP_TRANSPORTS = ['stdio', 'http', 'sse'] as const;
+export type McpTransport = (typeof MCP_TRANSPORTS)[number];
+
+/**
+ * An MCP server agents may use for tools. `stdio`: the worker spawns `command` with `args` and
+ * `env`; `http` (streamable HTTP) and `sse`: it connects to `url` with `headers`.
+ * `env` and `headers` are stored as plain values (secret references arrive with secrets).
+ */
+export interface McpServer {
+  id: string;
+  tenantId: string;
+  name: string;
+  transport: McpTransport;
+  command: string | null;
+  args: string[];
+  env: Record<string, string>;
+  url: string | null;
+  headers: Record<string, string>;
+  /** Tool names agents may call; empty means every tool the server lists. */
+  allowedTools: string[];
+  tags: string[];
+  createdAt: Date;
+  updatedAt: Date;
 }

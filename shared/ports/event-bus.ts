@@ -7,6 +7,17 @@ export type SubscribePosition =
   /** Every retained event with a cursor greater than `cursor` (null: from the first retained). */
   | { kind: 'after'; cursor: string | null };
 
+export interface PublishOptions {
+  /**
+   * Publish at most once per workflow and key: when an event with this key was already appended
+   * to the workflow's log (while the log is retained), nothing is appended or published again and
+   * the earlier event's cursor is returned with this event. A publish that another process repeats
+   * — because the first publisher may have died between persisting a state and announcing it —
+   * thus announces it exactly once.
+   */
+  once?: string;
+}
+
 export interface SubscribeOptions {
   position: SubscribePosition;
   /** Aborting ends the iterator. */
@@ -31,7 +42,7 @@ export interface EventBus {
    * Appends the event to its workflow's replay log, assigning its cursor, and publishes it live
    * with the same cursor — in one atomic step, so live order equals replay order.
    */
-  publish(event: NewWorkflowEvent): Promise<WorkflowEvent>;
+  publish(event: NewWorkflowEvent, options?: PublishOptions): Promise<WorkflowEvent>;
   /**
    * Resolves once the live listener is attached. For `after`, it replays `(cursor, now]` and then
    * continues live with no gap and no duplicate. A malformed cursor is a `BadUserInputError`.

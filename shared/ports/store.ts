@@ -1,6 +1,8 @@
 import type { ApiToken } from '../domain/api-tokens.ts';
 import type {
   Agent,
+  McpServer,
+  McpTransport,
   Message,
   MessageRole,
   Run,
@@ -24,6 +26,8 @@ export interface Store {
   readonly messages: MessageStore;
   /** API tokens; the one store not scoped by tenant (a token is what names the tenant). */
   readonly tokens: TokenStore;
+  /** MCP servers agents may use for tools. */
+  readonly mcpServers: McpServerStore;
   /** Creates tables/collections and indexes. Idempotent; safe to run from every process on start. */
   init(): Promise<void>;
   /** Resolves when the backing database answers; used by `/readyz`. */
@@ -37,6 +41,10 @@ export interface NewAgent {
   systemPrompt: string;
   model: string;
   description: string | null;
+  /** Default none. */
+  mcpServerIds?: string[];
+  /** Default none. */
+  mcpServerTags?: string[];
 }
 
 export interface AgentPatch {
@@ -44,6 +52,8 @@ export interface AgentPatch {
   systemPrompt?: string;
   model?: string;
   description?: string | null;
+  mcpServerIds?: string[];
+  mcpServerTags?: string[];
 }
 
 export interface AgentStore {
@@ -54,6 +64,34 @@ export interface AgentStore {
   /** Applies the fields present in `patch`; null when the agent does not exist. */
   update(tenantId: string, id: string, patch: AgentPatch): Promise<Agent | null>;
   /** True when the agent existed and is now gone. */
+  delete(tenantId: string, id: string): Promise<boolean>;
+}
+
+export interface NewMcpServer {
+  tenantId: string;
+  name: string;
+  transport: McpTransport;
+  command: string | null;
+  args: string[];
+  env: Record<string, string>;
+  url: string | null;
+  headers: Record<string, string>;
+  allowedTools: string[];
+  tags: string[];
+}
+
+export type McpServerPatch = Partial<Omit<NewMcpServer, 'tenantId'>>;
+
+export interface McpServerStore {
+  create(input: NewMcpServer): Promise<McpServer>;
+  getMany(tenantId: string, ids: readonly string[]): Promise<(McpServer | null)[]>;
+  /** Newest first. `after` is a server id. */
+  list(tenantId: string, page: PageArgs): Promise<Page<McpServer>>;
+  /** The tenant's servers carrying at least one of `tags`, oldest first (empty tags: none). */
+  listByTags(tenantId: string, tags: readonly string[]): Promise<McpServer[]>;
+  /** Applies the fields present in `patch`; null when the server does not exist. */
+  update(tenantId: string, id: string, patch: McpServerPatch): Promise<McpServer | null>;
+  /** True when the server existed and is now gone. */
   delete(tenantId: string, id: string): Promise<boolean>;
 }
 
@@ -210,6 +248,18 @@ export interface RunStore {
     createdBefore: Date,
     limit: number,
   ): Promise<Run[]>;
+  /**
+   * Announcing a run's end: a `transition` to a terminal status leaves the run unannounced until
+   * `markAnnounced` records that its terminal event was published. A process that dies between
+   * the two leaves the run for `listUnannounced`, and the sweeper publishes the event (once: the
+   * bus drops a repeat).
+   */
+  markAnnounced(tenantId: string, id: string): Promise<void>;
+  /**
+   * Terminal runs of every tenant whose end was not announced, finished at or before
+   * `finishedBefore`, oldest first, at most `limit`. Not scoped by tenant (the run sweeper).
+   */
+  listUnannounced(finishedBefore: Date, limit: number): Promise<Run[]>;
 }
 
 export interface NewMessage {

@@ -1,5 +1,5 @@
 import type { Agent } from '../domain/types.ts';
-import { ConflictError, NotFoundError } from '../errors.ts';
+import { BadUserInputError, ConflictError, NotFoundError } from '../errors.ts';
 import type { Page, PageArgs } from '../ports/pagination.ts';
 import type { AgentPatch } from '../ports/store.ts';
 import type { ServiceDeps, Viewer } from './types.ts';
@@ -12,6 +12,8 @@ export interface CreateAgentInput {
   systemPrompt: string;
   model: string;
   description?: string | null;
+  mcpServerIds?: readonly string[] | null;
+  mcpServerTags?: readonly string[] | null;
 }
 
 export interface UpdateAgentInput {
@@ -19,12 +21,43 @@ export interface UpdateAgentInput {
   systemPrompt?: string | null;
   model?: string | null;
   description?: string | null;
+  mcpServerIds?: readonly string[] | null;
+  mcpServerTags?: readonly string[] | null;
 }
+
+/** Most MCP server ids, and tags, one agent may name. */
+export const MAX_AGENT_MCP_REFERENCES = 50;
 
 export type AgentService = ReturnType<typeof createAgentService>;
 
 /** Agents: validation and authorisation around the agent store. */
 export function createAgentService({ store, models }: Pick<ServiceDeps, 'store' | 'models'>) {
+  /** Distinct ids, each naming one of the tenant's MCP servers (else BAD_USER_INPUT). */
+  async function serverIds(viewer: Viewer, ids: readonly string[]): Promise<string[]> {
+    const unique = [...new Set(ids)];
+    if (unique.length > MAX_AGENT_MCP_REFERENCES) {
+      throw new BadUserInputError(`An agent names at most ${MAX_AGENT_MCP_REFERENCES} servers.`, {
+        field: 'mcpServerIds',
+      });
+    }
+    const found = await store.mcpServers.getMany(viewer.tenantId, unique);
+    // Like any other id the viewer cannot see: NOT_FOUND (another tenant's looks missing).
+    const missing = unique.find((_, index) => !found[index]);
+    if (missing !== undefined) throw new NotFoundError('McpServer', missing);
+    return unique;
+  }
+
+  function serverTags(tags: readonly string[]): string[] {
+    const unique = [...new Set(tags.map((tag) => tag.trim()).filter((tag) => tag.length > 0))];
+    if (unique.length > MAX_AGENT_MCP_REFERENCES || unique.some((tag) => tag.length > 200)) {
+      throw new BadUserInputError(
+        `An agent names at most ${MAX_AGENT_MCP_REFERENCES} tags of up to 200 characters.`,
+        { field: 'mcpServerTags' },
+      );
+    }
+    return unique;
+  }
+
   return {
     async create(viewer: Viewer, input: CreateAgentInput): Promise<Agent> {
       const model = input.model.trim();
@@ -34,6 +67,8 @@ export function createAgentService({ store, models }: Pick<ServiceDeps, 'store' 
         systemPrompt: limitedText('systemPrompt', input.systemPrompt, AGENT_LIMITS.systemPrompt),
         model,
         description: optionalText('description', input.description, AGENT_LIMITS.description),
+        mcpServerIds: await serverIds(viewer, input.mcpServerIds ?? []),
+        mcpServerTags: serverTags(input.mcpServerTags ?? []),
       };
       models.validate(model);
       return store.agents.create(agent);
@@ -60,6 +95,9 @@ export function createAgentService({ store, models }: Pick<ServiceDeps, 'store' 
           AGENT_LIMITS.description,
         );
       }
+      if (input.mcpServerIds != null)
+        patch.mcpServerIds = await serverIds(viewer, input.mcpServerIds);
+      if (input.mcpServerTags != null) patch.mcpServerTags = serverTags(input.mcpServerTags);
       const updated = await store.agents.update(viewer.tenantId, id, patch);
       if (!updated) throw new NotFoundError('Agent', id);
       return updated;

@@ -1,5 +1,6 @@
 import { createAgentService } from './agents.ts';
 import { createEventService } from './events.ts';
+import { createMcpServerService } from './mcp-servers.ts';
 import { createRunService } from './runs.ts';
 import type { ServiceDeps } from './types.ts';
 import { createWorkflowService } from './workflows.ts';
@@ -13,6 +14,7 @@ export function createServices(deps: ServiceDeps) {
     workflows: createWorkflowService(deps),
     runs: createRunService(deps),
     events: createEventService(deps),
+    mcpServers: createMcpServerService(deps),
   };
 }
 

@@ -170,6 +170,26 @@ describe('the run sweeper', () => {
     expect(handled).toContain(run.id);
   });
 
+  it('announces the end of a run whose process died between ending it and announcing it, once', async () => {
+    const run = await newRun();
+    await store.runs.start(tenantId, run.id);
+    // Ended in the store a while ago; the process that ended it died before publishing.
+    await store.runs.transition(tenantId, run.id, ['RUNNING'], {
+      status: 'SUCCEEDED',
+      finishedAt: new Date(Date.now() - 60_000),
+    });
+    const subjects = [sweeper(recordingQueue().queue), sweeper(recordingQueue().queue)];
+
+    const reports = await Promise.all(subjects.map((subject) => subject.sweep()));
+    await subjects[0]!.sweep();
+    await Promise.all(subjects.map((subject) => subject.stop()));
+
+    expect(await statusEvents(run)).toEqual(['SUCCEEDED']);
+    expect(reports.some((report) => report.announced > 0)).toBe(true);
+    const unannounced = await store.runs.listUnannounced(new Date(), 10_000);
+    expect(unannounced.map((r) => r.id)).not.toContain(run.id);
+  });
+
   it('takes the lower of the deployment and workflow limits', () => {
     expect(effectiveLimitMs(60_000, null)).toBe(60_000);
     expect(effectiveLimitMs(60_000, 5_000)).toBe(5_000);

@@ -3,6 +3,7 @@ import type { EventBus } from '../ports/event-bus.ts';
 import type { JobQueue } from '../ports/job-queue.ts';
 import type { Store } from '../ports/store.ts';
 import type { Runtime } from '../runtime.ts';
+import { announceRunStatus } from './run-status.ts';
 import { timeOutRun } from './run-timeouts.ts';
 
 /** Runs handled per sweep and per kind, so one sweep stays short however large the backlog. */
@@ -12,6 +13,11 @@ export const SWEEP_BATCH = 100;
  * it on time; the sweeper ends it only when that worker is gone or stuck.
  */
 export const RUNNING_TIMEOUT_GRACE_MS = 2_000;
+/**
+ * How long after a run ended the sweeper leaves its terminal event to the process that ended it,
+ * before it publishes the event itself (in case that process died in between).
+ */
+export const ANNOUNCE_GRACE_MS = 2_000;
 
 export interface RunSweeperOptions {
   store: Store;
@@ -33,6 +39,8 @@ export interface RunSweeperOptions {
 export interface SweepReport {
   timedOut: number;
   requeued: number;
+  /** Terminal events published for runs whose end was never announced. */
+  announced: number;
 }
 
 export interface RunSweeper {
@@ -43,10 +51,10 @@ export interface RunSweeper {
 }
 
 /**
- * Every gateway and worker runs one. It ends overdue runs TIMED_OUT (so the queue-wait limit
- * holds even when no worker is up), and offers runs that have waited long to the queue again, in
- * case their job was lost (a gateway died between storing the run and enqueueing it, or Redis
- * restarted without its data). Sweepers of different processes race harmlessly: ending a run is a
+ * Every gateway and worker runs one. It announces run ends whose announcer died before it could,
+ * ends overdue runs TIMED_OUT (so the queue-wait limit holds even when no worker is up), and
+ * offers runs that have waited long to the queue again, in case their job was lost (a gateway
+ * died between storing the run and enqueueing it, or Redis restarted without its data). Sweepers of different processes race harmlessly: ending a run is a
  * CAS, and a job id is its run id.
  */
 export function startRunSweeper(options: RunSweeperOptions): RunSweeper {
@@ -56,8 +64,17 @@ export function startRunSweeper(options: RunSweeperOptions): RunSweeper {
   let stopped = false;
 
   async function sweepOnce(requeueAfterMs: number): Promise<SweepReport> {
-    const report: SweepReport = { timedOut: 0, requeued: 0 };
+    const report: SweepReport = { timedOut: 0, requeued: 0, announced: 0 };
     const now = Date.now();
+    for (const run of await store.runs.listUnannounced(
+      new Date(now - ANNOUNCE_GRACE_MS),
+      SWEEP_BATCH,
+    )) {
+      // The process that ended it died before announcing it; the bus drops a repeat.
+      await announceRunStatus(options, run);
+      report.announced += 1;
+      logger.info({ runId: run.id, status: run.status }, 'announced the end of a run');
+    }
     for (const run of await store.runs.listOverdue(new Date(now), SWEEP_BATCH)) {
       const deadline = run.timeoutAt?.getTime() ?? now;
       if (run.status === 'RUNNING' && deadline > now - RUNNING_TIMEOUT_GRACE_MS) continue;

@@ -2,7 +2,7 @@ import type { Run, RunError } from '../domain/types.ts';
 import type { EventBus } from '../ports/event-bus.ts';
 import type { JobQueue } from '../ports/job-queue.ts';
 import type { Store } from '../ports/store.ts';
-import { publishRunStatus } from './run-status.ts';
+import { announceRunStatus } from './run-status.ts';
 
 /**
  * Run timeouts. Two limits, each set per deployment and lowered per workflow:
@@ -67,7 +67,7 @@ export async function timeOutRun(deps: TimeOutDeps, run: Run): Promise<Run | nul
   });
   if (!ended) return null;
   // Persisted above, announced here.
-  await publishRunStatus(deps.bus, ended);
+  await announceRunStatus(deps, ended);
   if (phase === 'QUEUED') await deps.queue?.remove(run.id);
   // The worker, if any, stops at once; its own end of the run then loses the CAS.
   else await deps.queue?.requestCancel(run.id);

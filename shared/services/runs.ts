@@ -2,7 +2,7 @@ import type { Run } from '../domain/types.ts';
 import { isTerminal } from '../domain/types.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import type { Page, PageArgs } from '../ports/pagination.ts';
-import { publishRunStatus } from './run-status.ts';
+import { announceRunStatus, publishRunStatus } from './run-status.ts';
 import { effectiveLimitMs } from './run-timeouts.ts';
 import type { ServiceDeps, Viewer } from './types.ts';
 import { optionalText, requiredText } from './validation.ts';
@@ -40,7 +40,7 @@ export function createRunService(deps: ServiceDeps) {
     });
     if (!cancelled) return null;
     await queue.remove(run.id);
-    await publishRunStatus(bus, cancelled);
+    await announceRunStatus({ store, bus }, cancelled);
     return cancelled;
   }
 
@@ -75,7 +75,7 @@ export function createRunService(deps: ServiceDeps) {
     });
     if (forced) {
       logger.warn({ runId: run.id }, 'worker did not confirm cancel in time; run ended by gateway');
-      await publishRunStatus(bus, forced);
+      await announceRunStatus({ store, bus }, forced);
       return forced;
     }
     return getRun({ tenantId: run.tenantId }, run.id);
@@ -139,15 +139,18 @@ export function createRunService(deps: ServiceDeps) {
             { runId: run.id },
           );
         }
-        // The first request may have died between storing the run and queueing it: queue it
-        // (a no-op while its job exists).
-        if (run.status === 'QUEUED') await queue.enqueue(jobOf(run));
+        // The first request may have died between storing the run and announcing or queueing
+        // it: do both again (each a no-op when it was done).
+        if (run.status === 'QUEUED') {
+          await publishRunStatus(bus, run);
+          await queue.enqueue(jobOf(run));
+        }
         return run;
       }
       const { run } = result;
       for (const cancelled of result.cancelled) {
         // Persisted as CANCELLED by create(), announced here.
-        await publishRunStatus(bus, cancelled);
+        await announceRunStatus({ store, bus }, cancelled);
         await queue.remove(cancelled.id);
       }
       await publishRunStatus(bus, run);
@@ -160,7 +163,7 @@ export function createRunService(deps: ServiceDeps) {
           error: { code: 'ENQUEUE_FAILED', message: 'The run could not be queued; send it again.' },
           finishedAt: new Date(),
         });
-        if (failed) await publishRunStatus(bus, failed);
+        if (failed) await announceRunStatus({ store, bus }, failed);
         throw error;
       }
       // INTERRUPT: the new run starts once the running one has ended.

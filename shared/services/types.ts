@@ -2,6 +2,7 @@ import type { Logger } from '../logger.ts';
 import type { EventBus } from '../ports/event-bus.ts';
 import type { JobQueue } from '../ports/job-queue.ts';
 import type { Store } from '../ports/store.ts';
+import type { McpProbe } from './mcp-servers.ts';
 
 /** Who is asking. Every service call is scoped to the viewer's tenant. */
 export interface Viewer {
@@ -36,4 +37,6 @@ export interface ServiceDeps {
   models: ModelValidator;
   limits: ServiceLimits;
   logger: Logger;
+  /** Connects to MCP servers for `testMcpServer`; absent: the test reports it cannot connect. */
+  mcpProbe?: McpProbe;
 }

@@ -32,7 +32,7 @@ import { createTestApp, type GraphQLResponse, type TestApp } from '../support/te
  */
 
 type Kind = 'query' | 'mutation' | 'subscription';
-type ObjectKind = 'agent' | 'workflow' | 'run';
+type ObjectKind = 'agent' | 'workflow' | 'run' | 'mcpServer';
 
 interface Operation {
   kind: Kind;
@@ -63,13 +63,15 @@ function objectKindOf(argName: string, fieldName: string): ObjectKind {
     agentId: 'agent',
     workflowId: 'workflow',
     runId: 'run',
+    mcpServerIds: 'mcpServer',
   };
   if (byName[argName]) return byName[argName];
   if (argName === 'id') {
-    const matches = (['agent', 'workflow', 'run'] as const).filter((kind) =>
-      fieldName.toLowerCase().includes(kind),
+    const kinds = { agent: 'agent', workflow: 'workflow', run: 'run', mcpserver: 'mcpServer' };
+    const matches = Object.entries(kinds).filter(([word]) =>
+      fieldName.toLowerCase().includes(word),
     );
-    if (matches.length === 1) return matches[0]!;
+    if (matches.length === 1) return matches[0]![1] as ObjectKind;
   }
   throw new Error(
     `The isolation walker cannot tell which object the ID argument "${argName}" of "${fieldName}" names; teach objectKindOf.`,
@@ -105,6 +107,8 @@ function inputValue(
         if (name === 'model') return 'demo:echo';
         if (name === 'after') return '0-0';
         if (name === 'idempotencyKey') return `isolation-${newId()}`;
+        // An MCP server endpoint where nothing listens (testMcpServer fails fast).
+        if (name === 'url') return 'http://127.0.0.1:9/mcp';
         return `written by the isolation test into ${fieldName}`;
       case 'Int':
         if (name === 'first') return 100;
@@ -116,7 +120,8 @@ function inputValue(
       case 'DateTime':
         return new Date().toISOString();
       case 'JSON':
-        return { isolation: true };
+        // MCP server env and headers are objects of strings.
+        return { isolation: 'true' };
     }
   }
   throw new Error(
@@ -166,7 +171,7 @@ function sentArgs(kind: Kind, field: GraphQLField<unknown, unknown>): GraphQLArg
 function buildOperation(kind: Kind, field: GraphQLField<unknown, unknown>): Operation {
   const args = sentArgs(kind, field);
   const found = { id: false };
-  const probe = { agent: 'a', workflow: 'w', run: 'r' };
+  const probe = { agent: 'a', workflow: 'w', run: 'r', mcpServer: 'm' };
   for (const arg of args) inputValue(arg.type, arg.name, field.name, probe, found);
   const declarations = args.map((a) => `$${a.name}: ${String(a.type)}`).join(', ');
   const passed = args.map((a) => `${a.name}: $${a.name}`).join(', ');
@@ -202,6 +207,19 @@ let ids: Record<ObjectKind, string>;
 let secrets: string[];
 
 async function newObjects(client: ReturnType<TestApp['as']>, prompt: string) {
+  const { createMcpServer } = await client.data<{ createMcpServer: { id: string } }>(
+    'mutation ($input: CreateMcpServerInput!) { createMcpServer(input: $input) { id } }',
+    {
+      input: {
+        name: 'secret server of A',
+        transport: 'HTTP',
+        // Nothing listens there: testMcpServer answers at once that it cannot connect.
+        url: 'http://127.0.0.1:9/mcp',
+        headers: { authorization: 'secret header of A' },
+        tags: ['secret-tag-of-A'],
+      },
+    },
+  );
   const { createAgent } = await client.data<{ createAgent: { id: string } }>(
     'mutation ($input: CreateAgentInput!) { createAgent(input: $input) { id } }',
     { input: { name: 'A agent', systemPrompt: 'secret system prompt of A', model: 'demo:echo' } },
@@ -214,7 +232,12 @@ async function newObjects(client: ReturnType<TestApp['as']>, prompt: string) {
     'mutation ($input: SendPromptInput!) { sendPrompt(input: $input) { id } }',
     { input: { workflowId: createWorkflow.id, prompt } },
   );
-  return { agent: createAgent.id, workflow: createWorkflow.id, run: sendPrompt.id };
+  return {
+    agent: createAgent.id,
+    workflow: createWorkflow.id,
+    run: sendPrompt.id,
+    mcpServer: createMcpServer.id,
+  };
 }
 
 /** `text` with the given ids replaced by their kind, to compare answers about different ids. */
@@ -259,7 +282,12 @@ beforeAll(async () => {
     { id: sendPrompt.id },
     (item: { runEvents: { status?: string } }) => item.runEvents.status === 'RUNNING',
   );
-  ids = { agent: first.agent, workflow: first.workflow, run: sendPrompt.id };
+  ids = {
+    agent: first.agent,
+    workflow: first.workflow,
+    run: sendPrompt.id,
+    mcpServer: first.mcpServer,
+  };
   const { workflow } = await a.data<{
     workflow: { messages: { edges: { node: { id: string } }[] } };
   }>('query ($id: ID!) { workflow(id: $id) { messages { edges { node { id } } } } }', {
@@ -299,7 +327,7 @@ describe("tenant B and tenant A's objects", () => {
   it.each(operations.map((op) => [`${op.kind} ${op.field}`, op] as const))(
     '%s: B cannot read, list, stream, change, cancel or delete what A owns',
     async (_, op) => {
-      const missing = { agent: newId(), workflow: newId(), run: newId() };
+      const missing = { agent: newId(), workflow: newId(), run: newId(), mcpServer: newId() };
       if (op.kind === 'subscription') {
         // What B gets: the stream's data if any (there must be none), else the error.
         const outcome = (variables: Record<string, unknown>) =>

@@ -29,6 +29,7 @@ export function spyStore(inner: Store) {
     runs: wrap('runs', inner.runs),
     messages: wrap('messages', inner.messages),
     tokens: wrap('tokens', inner.tokens),
+    mcpServers: wrap('mcpServers', inner.mcpServers),
     init: () => inner.init(),
     ping: () => inner.ping(),
     close: () => inner.close(),

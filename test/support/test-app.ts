@@ -17,7 +17,9 @@ import type { Store } from '../../shared/ports/store.ts';
 import { createServices } from '../../shared/services/index.ts';
 import type { ServiceLimits } from '../../shared/services/types.ts';
 import { createModelRegistry, type ProviderConfig } from '../../worker/models/registry.ts';
+import type { RunAgentDeps } from '../../worker/run-agent.ts';
 import { startWorker } from '../../worker/start-worker.ts';
+import { createMcpProbe } from '../../worker/tools/mcp-probe.ts';
 import { createWorkerMetrics } from '../../worker/worker-metrics.ts';
 
 export interface TestAppOptions {
@@ -36,6 +38,8 @@ export interface TestAppOptions {
   protection?: Partial<ProtectionConfig>;
   /** Count into a registry of its own and serve it on `/metrics` (default false). */
   metrics?: boolean;
+  /** MCP tool limits of the worker (default: the production defaults). */
+  tools?: RunAgentDeps['tools'];
 }
 
 /** A query as text, or a typed document from `graphql()` (sdk/gql) that carries its types. */
@@ -79,7 +83,15 @@ export async function createTestApp(options: TestAppOptions = {}) {
     cancelGraceMs: 2_000,
     ...options.limits,
   };
-  const services = createServices({ store, bus, queue, models, limits, logger });
+  const services = createServices({
+    store,
+    bus,
+    queue,
+    models,
+    limits,
+    logger,
+    mcpProbe: createMcpProbe({ connectTimeoutMs: options.tools?.connectTimeoutMs }),
+  });
   const app = createApp({
     services,
     store,
@@ -110,6 +122,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
           maxRetries: 0,
           concurrency: 4,
           metrics: workerMetrics,
+          tools: options.tools,
         });
 
   const url = 'http://agentgate.test/graphql';

@@ -124,7 +124,9 @@ function toReadableStream<T>(parts: AsyncGenerator<T>): ReadableStream<T> {
 
 function planOrFail(options: LanguageModelV3CallOptions): DemoPlan {
   if (options.abortSignal?.aborted) throw abortError();
-  const plan = planDemoAnswer(options.prompt);
+  const plan = planDemoAnswer(options.prompt, {
+    toolsAllowed: options.toolChoice?.type !== 'none',
+  });
   // Fails before any output, like a provider that answers the request with an error.
   if (plan.answer.kind === 'fail') throw new DemoModelError(plan.answer.message);
   return plan;

@@ -22,7 +22,11 @@ import type { LanguageModelV3Prompt, LanguageModelV3ToolResultOutput } from '@ai
  *   tool NAME, the answer is a single call of NAME whose input is JSON (the rest of the line after
  *   NAME, verbatim; `{}` when empty). Once it does, the answer is
  *   `tool NAME returned: <result>`, where `<result>` is `JSON.stringify` of the result's value
- *   (a text result thus appears quoted).
+ *   (a text result thus appears quoted). Several `!tool` lines are called in order, one per
+ *   model step: the k-th line is called while fewer than k tool results follow the last user
+ *   message; the answer then reports the last result (a looping agent in tests and demos).
+ *   When the call forbids tools (tool choice `none`, the turn budget's last call), the answer
+ *   reports the last result, or `tool NAME was not called` when there is none.
  * - **`!fail MESSAGE`** makes the call fail with MESSAGE (default {@link DEFAULT_FAIL_MESSAGE}).
  *   Precedence: `!fail`, then `!tool`, then `!words`, then the echo.
  * - **Deltas**: the answer text is cut after each run of whitespace, so every delta is one word
@@ -60,6 +64,8 @@ interface Directives {
   sleepMs?: number;
   words?: number;
   tool?: { name: string; input: string };
+  /** Every `!tool` line, in order. */
+  tools: { name: string; input: string }[];
   fail?: string;
 }
 
@@ -77,7 +83,7 @@ function parseCount(argument: string): number | undefined {
 }
 
 function parseLines(text: string): { directives: Directives; body: string[] } {
-  const directives: Directives = {};
+  const directives: Directives = { tools: [] };
   const body: string[] = [];
   for (const rawLine of text.split('\n')) {
     const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
@@ -98,6 +104,7 @@ function parseLines(text: string): { directives: Directives; body: string[] } {
       const toolMatch = /^(\S+)\s*(.*)$/.exec(argument);
       if (!toolMatch?.[1]) continue;
       directives.tool = { name: toolMatch[1], input: toolMatch[2] || '{}' };
+      directives.tools.push(directives.tool);
     } else if (name === 'fail') {
       directives.fail = argument || DEFAULT_FAIL_MESSAGE;
     }
@@ -144,12 +151,34 @@ function findToolResult(
   return undefined;
 }
 
+/** Every tool result after `fromIndex`, in order, as `{ name, text }`. */
+function toolResultsAfter(
+  prompt: LanguageModelV3Prompt,
+  fromIndex: number,
+): { name: string; text: string }[] {
+  return prompt
+    .slice(fromIndex + 1)
+    .flatMap((message) =>
+      message.role === 'tool'
+        ? message.content.flatMap((part) =>
+            part.type === 'tool-result'
+              ? [{ name: part.toolName, text: resultText(part.output) }]
+              : [],
+          )
+        : [],
+    );
+}
+
 function textAnswer(text: string): DemoAnswer {
   return { kind: 'text', text, deltas: splitIntoDeltas(text) };
 }
 
 /** Decides the demo model's answer to a call's prompt (see the module comment for the rules). */
-export function planDemoAnswer(prompt: LanguageModelV3Prompt): DemoPlan {
+export function planDemoAnswer(
+  prompt: LanguageModelV3Prompt,
+  options: { toolsAllowed?: boolean } = {},
+): DemoPlan {
+  const toolsAllowed = options.toolsAllowed ?? true;
   const userIndex = lastUserIndex(prompt);
   const text = userText(prompt, userIndex);
   const { directives, body } = parseLines(text);
@@ -161,6 +190,18 @@ export function planDemoAnswer(prompt: LanguageModelV3Prompt): DemoPlan {
 
   if (directives.fail !== undefined) {
     return { ...pacing, answer: { kind: 'fail', message: directives.fail } };
+  }
+  if (directives.tools.length > 1 || (directives.tool && !toolsAllowed)) {
+    const results = toolResultsAfter(prompt, userIndex);
+    const next = directives.tools[results.length];
+    const last = results.at(-1);
+    const answer: DemoAnswer =
+      next && toolsAllowed
+        ? { kind: 'tool-call', toolName: next.name, input: next.input }
+        : last
+          ? textAnswer(`tool ${last.name} returned: ${last.text}`)
+          : textAnswer(`tool ${directives.tools[0]?.name} was not called`);
+    return { ...pacing, answer };
   }
   if (directives.tool) {
     const { name, input } = directives.tool;

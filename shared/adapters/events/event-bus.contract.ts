@@ -64,6 +64,27 @@ export function describeEventBusContract(
       expect(ids(await bus.read(workflowId, null, 100))).toEqual(ids(published));
     });
 
+    it('publishes an event with a once key only once, also when several publishers race, and returns the first cursor', async () => {
+      const { bus } = await open();
+      const workflowId = newWorkflowId();
+      const live = reader(await bus.subscribe(workflowId, LIVE));
+      const first = await bus.publish(logEvent(workflowId, 1), { once: 'run-1:SUCCEEDED' });
+
+      const again = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          bus.publish(logEvent(workflowId, 1), { once: 'run-1:SUCCEEDED' }),
+        ),
+      );
+      const other = await bus.publish(logEvent(workflowId, 2), { once: 'run-1:FAILED' });
+      await bus.publish(endMarker(workflowId));
+
+      expect(again.map((event) => event.id)).toEqual(Array(5).fill(first.id));
+      expect(ids(await bus.read(workflowId, null, 100))).toHaveLength(3);
+      const seen = await live.until(isEndMarker);
+      expect(ids(seen)).toEqual([first.id, other.id, seen.at(-1)!.id]);
+      expect(ids(await bus.read(newWorkflowId(), null, 100))).toEqual([]);
+    });
+
     it('orders events published concurrently by their cursors, in the log and live alike', async () => {
       const { bus } = await open();
       const workflowId = newWorkflowId();

@@ -40,6 +40,8 @@ interface WorkflowLog {
   entries: Delivery[];
   head: number;
   lastPublishedAt: number;
+  /** Cursors of the events published with a `once` key, by key; they live as long as the log. */
+  once: Map<string, string>;
 }
 
 /**
@@ -112,15 +114,25 @@ export function createInProcessEventBus(options: InProcessEventBusOptions = {}):
   }
 
   return {
-    async publish(event) {
+    async publish(event, publishOptions) {
       assertOpen();
       const at = now();
       pruneExpired(at);
+      const once = publishOptions?.once;
+      const earlier =
+        once === undefined ? undefined : retainedLog(event.workflowId)?.once.get(once);
+      if (earlier !== undefined) return { ...event, id: earlier };
       const { id, key } = nextCursor();
       // Stored as Redis would store it (JSON), so the embedded mode behaves like the distributed
       // one and later changes to the caller's object never reach the log.
       const stored: WorkflowEvent = { ...JSON.parse(JSON.stringify(event)), id };
-      const log = retainedLog(event.workflowId) ?? { entries: [], head: 0, lastPublishedAt: at };
+      const log = retainedLog(event.workflowId) ?? {
+        entries: [],
+        head: 0,
+        lastPublishedAt: at,
+        once: new Map<string, string>(),
+      };
+      if (once !== undefined) log.once.set(once, id);
       log.lastPublishedAt = at;
       logs.delete(event.workflowId);
       logs.set(event.workflowId, log);

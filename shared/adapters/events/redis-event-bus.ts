@@ -110,8 +110,8 @@ export function createRedisEventBus(options: RedisEventBusOptions): RedisEventBu
   }
 
   return {
-    async publish(event) {
-      const id = await log.append(event);
+    async publish(event, publishOptions) {
+      const id = await log.append(event, publishOptions?.once);
       return { ...event, id };
     },
 

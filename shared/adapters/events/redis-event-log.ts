@@ -14,10 +14,17 @@ const EVENT_FIELD = 'event';
  * replay order. The live payload is built by concatenation because cjson would turn the event's
  * empty arrays into objects (and back) and re-encode its strings.
  *
- * KEYS[1] the workflow's stream; ARGV[1] the event as JSON; ARGV[2] retention in milliseconds;
- * ARGV[3] approximate MAXLEN, '0' for none; ARGV[4] the workflow's live channel.
+ * KEYS[1] the workflow's stream; KEYS[2] the event's once-key (KEYS[1] again without one);
+ * ARGV[1] the event as JSON; ARGV[2] retention in milliseconds; ARGV[3] approximate MAXLEN, '0'
+ * for none; ARGV[4] the workflow's live channel; ARGV[5] '1' when KEYS[2] is a once-key. A
+ * once-key holds the id of the event published with it and expires with the stream, so an event
+ * published again with the same key returns that id instead of appearing twice.
  */
 const PUBLISH_SCRIPT = `
+if ARGV[5] == '1' then
+  local earlier = redis.call('GET', KEYS[2])
+  if earlier then return earlier end
+end
 local id
 if ARGV[3] ~= '0' then
   id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[3], '*', '${EVENT_FIELD}', ARGV[1])
@@ -25,6 +32,7 @@ else
   id = redis.call('XADD', KEYS[1], '*', '${EVENT_FIELD}', ARGV[1])
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
+if ARGV[5] == '1' then redis.call('SET', KEYS[2], id, 'PX', ARGV[2]) end
 redis.call('PUBLISH', ARGV[4], '{"id":"' .. id .. '","event":' .. ARGV[1] .. '}')
 return id
 `;
@@ -32,10 +40,12 @@ return id
 interface ScriptedRedis extends Redis {
   agentgatePublishWorkflowEvent(
     streamKey: string,
+    onceKey: string,
     eventJson: string,
     retentionMs: string,
     maxLen: string,
     channel: string,
+    hasOnce: '0' | '1',
   ): Promise<string>;
 }
 
@@ -55,8 +65,11 @@ export interface RedisEventLogOptions {
 export interface RedisEventLog {
   channel(workflowId: string): string;
   streamKey(workflowId: string): string;
-  /** Appends and publishes the event; resolves with its cursor. */
-  append(event: NewWorkflowEvent): Promise<string>;
+  /**
+   * Appends and publishes the event; resolves with its cursor. With `once`, an event already
+   * appended with that key is not appended again: its cursor is returned.
+   */
+  append(event: NewWorkflowEvent, once?: string): Promise<string>;
   /** Up to `count` entries after `cursor` (exclusive; null: from the first), invalid ones dropped. */
   readPage(workflowId: string, cursor: string | null, count: number): Promise<ReplayPage>;
   /** The id of the newest entry, or null when the stream is empty or gone. */
@@ -71,7 +84,7 @@ export function createRedisEventLog(options: RedisEventLogOptions): RedisEventLo
   const retentionMs = String(Math.round(options.retentionSeconds * 1000));
   const maxLen = String(options.maxLen ?? 0);
   const client = options.client as ScriptedRedis;
-  client.defineCommand('agentgatePublishWorkflowEvent', { numberOfKeys: 1, lua: PUBLISH_SCRIPT });
+  client.defineCommand('agentgatePublishWorkflowEvent', { numberOfKeys: 2, lua: PUBLISH_SCRIPT });
 
   const streamKey = (workflowId: string) => `${prefix}:events:${workflowId}`;
   const channel = (workflowId: string) => `${prefix}:events-live:${workflowId}`;
@@ -119,13 +132,16 @@ export function createRedisEventLog(options: RedisEventLogOptions): RedisEventLo
     channel,
     streamKey,
 
-    append(event) {
+    append(event, once) {
+      const stream = streamKey(event.workflowId);
       return client.agentgatePublishWorkflowEvent(
-        streamKey(event.workflowId),
+        stream,
+        once === undefined ? stream : `${prefix}:events-once:${event.workflowId}:${once}`,
         JSON.stringify(event),
         retentionMs,
         maxLen,
         channel(event.workflowId),
+        once === undefined ? '0' : '1',
       );
     },
 

@@ -5,6 +5,7 @@ import { describeAgents } from './contract/agents.ts';
 import type { ContractContext } from './contract/context.ts';
 import { fixtures } from './contract/context.ts';
 import { describeTenantIsolation } from './contract/isolation.ts';
+import { describeMcpServers } from './contract/mcp-servers.ts';
 import { describeMessages } from './contract/messages.ts';
 import { describeRunReliability } from './contract/run-reliability.ts';
 import { describeRunStart } from './contract/run-start.ts';
@@ -65,5 +66,6 @@ export function describeStoreContract(name: string, setup: StoreContractSetup): 
     describeMessages(ctx);
     describeTenantIsolation(ctx);
     describeTokens(ctx);
+    describeMcpServers(ctx);
   });
 }

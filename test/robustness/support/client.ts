@@ -215,9 +215,10 @@ export async function followRun(
     } finally {
       clearTimeout(timer);
     }
-    // Dropped: resume elsewhere with the cursor.
+    // Dropped (or ended before its terminal event was out): resume elsewhere with the cursor.
     attempt += 1;
     resumes += 1;
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(
     `run ${runId} did not end in time after ${resumes} resumes; saw ${events.length} events, the last ${JSON.stringify(events.at(-1))}; last error: ${String(lastError)}`,

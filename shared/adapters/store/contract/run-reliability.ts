@@ -218,6 +218,28 @@ export function describeRunReliability(ctx: ContractContext): void {
       expect(await ctx.store.runs.listOverdue(new Date(now + 1_000), 1)).toHaveLength(1);
     });
 
+    it('keeps a run that ended unannounced until markAnnounced, for the sweeper to find', async () => {
+      const workflow = await make.workflow();
+      const ended = await make.run(workflow.id);
+      const active = await make.run(workflow.id);
+      await ctx.store.runs.start(ctx.tenant, ended.id);
+      await ctx.store.runs.transition(ctx.tenant, ended.id, ['RUNNING'], {
+        status: 'SUCCEEDED',
+        finishedAt: new Date(),
+      });
+      const later = new Date(Date.now() + 1_000);
+      const mine = async (before: Date) =>
+        (await ctx.store.runs.listUnannounced(before, 10_000))
+          .filter((run) => run.workflowId === workflow.id)
+          .map((run) => run.id);
+
+      expect(await mine(later)).toEqual([ended.id]);
+      expect(await mine(new Date(0))).toEqual([]);
+      await ctx.store.runs.markAnnounced(ctx.tenant, ended.id);
+      expect(await mine(later)).toEqual([]);
+      expect((await ctx.store.runs.getMany(ctx.tenant, [active.id]))[0]?.status).toBe('QUEUED');
+    });
+
     it('lists active runs created before a moment, oldest first, by status', async () => {
       const workflow = await make.workflow();
       const queued = await make.run(workflow.id);

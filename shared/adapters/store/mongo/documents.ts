@@ -1,6 +1,7 @@
 import { type Collection, type Db, MongoServerError } from 'mongodb';
 import type {
   Agent,
+  McpServer,
   Message,
   MessageRole,
   Run,
@@ -22,8 +23,20 @@ export interface AgentDoc {
   systemPrompt: string;
   model: string;
   description: string | null;
+  /** Absent on agents stored before MCP tools. */
+  mcpServerIds?: string[];
+  mcpServerTags?: string[];
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** An MCP server (`McpServer` with `_id`). */
+export interface McpServerDoc extends Omit<McpServer, 'id'> {
+  _id: string;
+}
+
+export function toMcpServer({ _id, ...doc }: McpServerDoc): McpServer {
+  return { id: _id, ...doc };
 }
 
 export interface WorkflowDoc {
@@ -61,6 +74,8 @@ export interface RunDoc {
   attempt?: number;
   timeoutAt?: Date | null;
   runTimeoutMs?: number | null;
+  /** False from the run's end until its terminal event is published; absent counts as true. */
+  announced?: boolean;
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -96,6 +111,7 @@ export interface Collections {
   runs: Collection<RunDoc>;
   messages: Collection<MessageDoc>;
   tokens: Collection<ApiTokenDoc>;
+  mcpServers: Collection<McpServerDoc>;
 }
 
 export function collectionsOf(db: Db): Collections {
@@ -105,6 +121,7 @@ export function collectionsOf(db: Db): Collections {
     runs: db.collection<RunDoc>('runs'),
     messages: db.collection<MessageDoc>('messages'),
     tokens: db.collection<ApiTokenDoc>('api_tokens'),
+    mcpServers: db.collection<McpServerDoc>('mcp_servers'),
   };
 }
 
@@ -121,6 +138,8 @@ export function toAgent({ _id, ...doc }: AgentDoc): Agent {
     systemPrompt: doc.systemPrompt,
     model: doc.model,
     description: doc.description,
+    mcpServerIds: doc.mcpServerIds ?? [],
+    mcpServerTags: doc.mcpServerTags ?? [],
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
   };

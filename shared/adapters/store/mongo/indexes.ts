@@ -4,8 +4,19 @@ import type { Collections } from './documents.ts';
  * Creates every index the store relies on. `createIndexes` with an identical spec is a no-op, so
  * this is idempotent and safe from every process at once.
  */
-export async function ensureIndexes({ agents, workflows, runs, messages, tokens }: Collections) {
+export async function ensureIndexes({
+  agents,
+  workflows,
+  runs,
+  messages,
+  tokens,
+  mcpServers,
+}: Collections) {
   await Promise.all([
+    mcpServers.createIndexes([
+      { key: { tenantId: 1, _id: 1 }, name: 'mcp_servers_by_tenant' },
+      { key: { tenantId: 1, tags: 1 }, name: 'mcp_servers_by_tag' },
+    ]),
     agents.createIndexes([{ key: { tenantId: 1, _id: 1 }, name: 'agents_by_tenant' }]),
     workflows.createIndexes([
       { key: { tenantId: 1, _id: 1 }, name: 'workflows_by_tenant' },
@@ -24,6 +35,7 @@ export async function ensureIndexes({ agents, workflows, runs, messages, tokens 
       // The run sweeper's queries (by status first: it only ever asks for active runs).
       { key: { status: 1, timeoutAt: 1 }, name: 'runs_overdue' },
       { key: { status: 1, createdAt: 1 }, name: 'runs_active_by_age' },
+      { key: { announced: 1, finishedAt: 1 }, name: 'runs_unannounced' },
       // Only string keys are indexed: runs without a key, or whose key expired, hold null.
       {
         key: { tenantId: 1, idempotencyKey: 1 },

@@ -18,6 +18,8 @@ export function createMongoAgentStore({ agents }: Collections): AgentStore {
         systemPrompt: input.systemPrompt,
         model: input.model,
         description: input.description,
+        mcpServerIds: input.mcpServerIds ?? [],
+        mcpServerTags: input.mcpServerTags ?? [],
         createdAt: now,
         updatedAt: now,
       };
@@ -49,6 +51,8 @@ export function createMongoAgentStore({ agents }: Collections): AgentStore {
       if (patch.systemPrompt !== undefined) $set.systemPrompt = patch.systemPrompt;
       if (patch.model !== undefined) $set.model = patch.model;
       if (patch.description !== undefined) $set.description = patch.description;
+      if (patch.mcpServerIds !== undefined) $set.mcpServerIds = patch.mcpServerIds;
+      if (patch.mcpServerTags !== undefined) $set.mcpServerTags = patch.mcpServerTags;
       const doc = await agents.findOneAndUpdate(
         { _id: id, tenantId },
         { $set },

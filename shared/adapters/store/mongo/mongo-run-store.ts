@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Filter } from 'mongodb';
-import type { Run, RunStatus, Usage } from '../../../domain/types.ts';
+import { type Run, type RunStatus, TERMINAL_STATUSES, type Usage } from '../../../domain/types.ts';
 import { newIdAfter } from '../../../ids.ts';
 import type { Page, PageArgs } from '../../../ports/pagination.ts';
 import type {
@@ -299,6 +299,8 @@ export function createMongoRunStore({ runs, workflows }: Collections): RunStore 
       }
       if (patch.startedAt !== undefined) $set.startedAt = patch.startedAt;
       if (patch.finishedAt !== undefined) $set.finishedAt = patch.finishedAt;
+      // Unannounced until the terminal event is out (markAnnounced).
+      if (TERMINAL_STATUSES.has(patch.status)) $set.announced = false;
       // One conditional update, compare-and-set: of concurrent transitions from the same status
       // the first applies and the rest no longer match `from`.
       const filter: Filter<RunDoc> = { _id: id, tenantId, status: { $in: [...from] } };
@@ -311,6 +313,19 @@ export function createMongoRunStore({ runs, workflows }: Collections): RunStore 
       const docs = await runs
         .find({ status: { $in: ['QUEUED', 'RUNNING'] }, timeoutAt: { $ne: null, $lte: now } })
         .sort({ timeoutAt: 1 })
+        .limit(limit)
+        .toArray();
+      return docs.map(toRun);
+    },
+
+    async markAnnounced(tenantId: string, id: string): Promise<void> {
+      await runs.updateOne({ _id: id, tenantId }, { $set: { announced: true } });
+    },
+
+    async listUnannounced(finishedBefore: Date, limit: number): Promise<Run[]> {
+      const docs = await runs
+        .find({ announced: false, finishedAt: { $lte: finishedBefore } })
+        .sort({ finishedAt: 1 })
         .limit(limit)
         .toArray();
       return docs.map(toRun);

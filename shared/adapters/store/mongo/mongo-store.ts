@@ -3,6 +3,7 @@ import type { Store } from '../../../ports/store.ts';
 import { collectionsOf } from './documents.ts';
 import { ensureIndexes } from './indexes.ts';
 import { createMongoAgentStore } from './mongo-agent-store.ts';
+import { createMongoMcpServerStore } from './mongo-mcp-server-store.ts';
 import { createMongoMessageStore } from './mongo-message-store.ts';
 import { createMongoRunStore } from './mongo-run-store.ts';
 import { createMongoTokenStore } from './mongo-token-store.ts';
@@ -35,6 +36,7 @@ export function createMongoStore(options: MongoStoreOptions): Store {
   const collections = collectionsOf(db);
   return {
     agents: createMongoAgentStore(collections),
+    mcpServers: createMongoMcpServerStore(collections),
     workflows: createMongoWorkflowStore(collections),
     runs: createMongoRunStore(collections),
     messages: createMongoMessageStore(collections),

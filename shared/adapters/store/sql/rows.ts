@@ -1,5 +1,7 @@
 import type {
   Agent,
+  McpServer,
+  McpTransport,
   Message,
   MessageRole,
   Run,
@@ -25,6 +27,42 @@ export interface AgentRow {
   system_prompt: string;
   model: string;
   description: string | null;
+  mcp_server_ids: string[] | null;
+  mcp_server_tags: string[] | null;
+}
+
+export interface McpServerRow {
+  tenant_id: string;
+  id: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  name: string;
+  transport: McpTransport;
+  command: string | null;
+  args: string[];
+  env: Record<string, string>;
+  url: string | null;
+  headers: Record<string, string>;
+  allowed_tools: string[];
+  tags: string[];
+}
+
+export function toMcpServer(row: McpServerRow): McpServer {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    name: row.name,
+    transport: row.transport,
+    command: row.command,
+    args: row.args,
+    env: row.env,
+    url: row.url,
+    headers: row.headers,
+    allowedTools: row.allowed_tools,
+    tags: row.tags,
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+  };
 }
 
 export interface WorkflowRow {
@@ -95,6 +133,8 @@ export function toAgent(row: AgentRow): Agent {
     systemPrompt: row.system_prompt,
     model: row.model,
     description: row.description,
+    mcpServerIds: row.mcp_server_ids ?? [],
+    mcpServerTags: row.mcp_server_tags ?? [],
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
   };

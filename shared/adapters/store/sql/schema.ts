@@ -43,6 +43,25 @@ const TABLES: readonly string[] = [
   // Added after the first release: ADD COLUMN IF NOT EXISTS upgrades an older database in place.
   'ALTER TABLE workflows ADD COLUMN IF NOT EXISTS queue_timeout_ms integer',
   'ALTER TABLE workflows ADD COLUMN IF NOT EXISTS run_timeout_ms integer',
+  // MCP tools (issue 5): the agent's servers by id and by tag, and the servers themselves.
+  "ALTER TABLE agents ADD COLUMN IF NOT EXISTS mcp_server_ids text[] NOT NULL DEFAULT '{}'",
+  "ALTER TABLE agents ADD COLUMN IF NOT EXISTS mcp_server_tags text[] NOT NULL DEFAULT '{}'",
+  `CREATE TABLE IF NOT EXISTS mcp_servers (
+    tenant_id text NOT NULL,
+    id text NOT NULL,
+    created_at timestamptz NOT NULL,
+    updated_at timestamptz NOT NULL,
+    name text NOT NULL,
+    transport text NOT NULL,
+    command text,
+    args jsonb NOT NULL,
+    env jsonb NOT NULL,
+    url text,
+    headers jsonb NOT NULL,
+    allowed_tools text[] NOT NULL,
+    tags text[] NOT NULL,
+    PRIMARY KEY (tenant_id, id)
+  )`,
   `CREATE TABLE IF NOT EXISTS runs (
     tenant_id text NOT NULL,
     id text NOT NULL,
@@ -67,6 +86,9 @@ const TABLES: readonly string[] = [
   'ALTER TABLE runs ADD COLUMN IF NOT EXISTS attempt integer NOT NULL DEFAULT 0',
   'ALTER TABLE runs ADD COLUMN IF NOT EXISTS timeout_at timestamptz',
   'ALTER TABLE runs ADD COLUMN IF NOT EXISTS run_timeout_ms integer',
+  // False from a run's end until its terminal event is published (older rows count as announced).
+  'ALTER TABLE runs ADD COLUMN IF NOT EXISTS announced boolean NOT NULL DEFAULT true',
+  'CREATE INDEX IF NOT EXISTS runs_unannounced ON runs (finished_at) WHERE NOT announced',
   // The run sweeper's queries: only active runs are indexed, so the indexes stay small.
   `CREATE INDEX IF NOT EXISTS runs_overdue ON runs (timeout_at)
     WHERE status IN ('QUEUED', 'RUNNING') AND timeout_at IS NOT NULL`,

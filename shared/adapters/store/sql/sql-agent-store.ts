@@ -12,6 +12,8 @@ const PATCH_COLUMNS = {
   systemPrompt: 'system_prompt',
   model: 'model',
   description: 'description',
+  mcpServerIds: 'mcp_server_ids',
+  mcpServerTags: 'mcp_server_tags',
 } as const satisfies Record<keyof AgentPatch, string>;
 
 /** Agents in the `agents` table. */
@@ -20,8 +22,9 @@ export function createSqlAgentStore(db: SqlExecutor): AgentStore {
     async create(input: NewAgent): Promise<Agent> {
       const now = new Date();
       const [row] = await db.query<AgentRow>(
-        `INSERT INTO agents (tenant_id, id, created_at, updated_at, name, system_prompt, model, description)
-         VALUES ($1, $2, $3, $3, $4, $5, $6, $7) RETURNING *`,
+        `INSERT INTO agents (tenant_id, id, created_at, updated_at, name, system_prompt, model, description,
+           mcp_server_ids, mcp_server_tags)
+         VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8::text[], $9::text[]) RETURNING *`,
         [
           input.tenantId,
           newId(),
@@ -30,6 +33,8 @@ export function createSqlAgentStore(db: SqlExecutor): AgentStore {
           input.systemPrompt,
           input.model,
           input.description,
+          input.mcpServerIds ?? [],
+          input.mcpServerTags ?? [],
         ],
       );
       return toAgent(row!);

@@ -1,4 +1,4 @@
-import type { Run, RunStatus, Usage } from '../../../domain/types.ts';
+import { type Run, type RunStatus, TERMINAL_STATUSES, type Usage } from '../../../domain/types.ts';
 import { newIdAfter } from '../../../ids.ts';
 import type { Page, PageArgs } from '../../../ports/pagination.ts';
 import type {
@@ -230,6 +230,8 @@ export function createSqlRunStore(db: SqlDriver): RunStore {
       }
       if (patch.startedAt !== undefined) set('started_at', patch.startedAt);
       if (patch.finishedAt !== undefined) set('finished_at', patch.finishedAt);
+      // Unannounced until the terminal event is out (markAnnounced).
+      if (TERMINAL_STATUSES.has(patch.status)) sets.push('announced = false');
       let fence = '';
       if (guard.attempt !== undefined) {
         params.push(guard.attempt);
@@ -250,6 +252,22 @@ export function createSqlRunStore(db: SqlDriver): RunStore {
         `SELECT * FROM runs WHERE status IN ('QUEUED', 'RUNNING') AND timeout_at IS NOT NULL
          AND timeout_at <= $1 ORDER BY timeout_at LIMIT $2`,
         [now, limit],
+      );
+      return rows.map(toRun);
+    },
+
+    async markAnnounced(tenantId: string, id: string): Promise<void> {
+      await db.query('UPDATE runs SET announced = true WHERE tenant_id = $1 AND id = $2', [
+        tenantId,
+        id,
+      ]);
+    },
+
+    async listUnannounced(finishedBefore: Date, limit: number): Promise<Run[]> {
+      const rows = await db.query<RunRow>(
+        `SELECT * FROM runs WHERE NOT announced AND finished_at <= $1
+         ORDER BY finished_at LIMIT $2`,
+        [finishedBefore, limit],
       );
       return rows.map(toRun);
     },

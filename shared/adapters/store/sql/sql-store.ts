@@ -2,6 +2,7 @@ import type { Store } from '../../../ports/store.ts';
 import { migrate } from './schema.ts';
 import { createSqlAgentStore } from './sql-agent-store.ts';
 import { assertIdentifier, type SqlDriver } from './sql-driver.ts';
+import { createSqlMcpServerStore } from './sql-mcp-server-store.ts';
 import { createSqlMessageStore } from './sql-message-store.ts';
 import { createSqlRunStore } from './sql-run-store.ts';
 import { createSqlTokenStore } from './sql-token-store.ts';
@@ -28,6 +29,7 @@ export function createSqlStore(driver: SqlDriver, options: SqlStoreOptions = {})
     runs: createSqlRunStore(driver),
     messages: createSqlMessageStore(driver),
     tokens: createSqlTokenStore(driver),
+    mcpServers: createSqlMcpServerStore(driver),
     init: () => migrate(driver, schema),
     async ping() {
       await driver.query('SELECT 1');

@@ -1,0 +1,191 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { dynamicTool, jsonSchema, type ToolSet } from 'ai';
+import type { McpServer } from '../../shared/domain/types.ts';
+
+/** Default limit of one tool call, in ms (`MCP_TOOL_TIMEOUT_MS`). */
+export const DEFAULT_MCP_TOOL_TIMEOUT_MS = 60_000;
+/** Default limit of connecting to a server and listing its tools, in ms (`MCP_CONNECT_TIMEOUT_MS`). */
+export const DEFAULT_MCP_CONNECT_TIMEOUT_MS = 15_000;
+
+/** The connection settings of a server: what {@link connectMcpServer} needs. */
+export type McpServerSettings = Pick<
+  McpServer,
+  'name' | 'transport' | 'command' | 'args' | 'env' | 'url' | 'headers' | 'allowedTools'
+>;
+
+/** A tool a server lists and its allow-list lets through. */
+export interface McpToolInfo {
+  name: string;
+  description: string | null;
+  inputSchema: unknown;
+}
+
+/** An open connection to one MCP server. */
+export interface McpConnection {
+  readonly server: McpServerSettings;
+  /** The server's tools that its allow-list lets through (all when the list is empty). */
+  readonly tools: McpToolInfo[];
+  /** Calls a tool; rejects on a timeout, an abort, or a result the server marks as an error. */
+  call(name: string, input: unknown, options: { signal?: AbortSignal }): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/** Raised when a server cannot be reached or listed; the message says which and why. */
+export class McpConnectError extends Error {
+  override name = 'McpConnectError';
+}
+
+function createTransport(server: McpServerSettings): Transport {
+  switch (server.transport) {
+    case 'stdio':
+      if (!server.command) throw new McpConnectError(`MCP server "${server.name}" has no command.`);
+      return new StdioClientTransport({
+        command: server.command,
+        args: server.args,
+        // The SDK adds its safe default environment (PATH, HOME …) under these variables.
+        env: server.env,
+        stderr: 'ignore',
+      });
+    case 'http':
+    case 'sse': {
+      if (!server.url) throw new McpConnectError(`MCP server "${server.name}" has no URL.`);
+      const url = new URL(server.url);
+      const requestInit = { headers: server.headers };
+      return server.transport === 'http'
+        ? new StreamableHTTPClientTransport(url, { requestInit })
+        : new SSEClientTransport(url, {
+            requestInit,
+            eventSourceInit: { fetch: withHeaders(server.headers) },
+          });
+    }
+  }
+}
+
+function withHeaders(headers: Record<string, string>): typeof fetch {
+  return (input, init) => {
+    const merged = new Headers(init?.headers);
+    for (const [key, value] of Object.entries(headers)) merged.set(key, value);
+    return fetch(input, { ...init, headers: merged });
+  };
+}
+
+function textOf(content: unknown): string {
+  if (!Array.isArray(content)) return '';
+  return content
+    .flatMap((part: { type?: string; text?: string }) =>
+      part?.type === 'text' && typeof part.text === 'string' ? [part.text] : [],
+    )
+    .join('\n');
+}
+
+/** What a tool answered: its structured content, else its text (parsed when it is JSON), else its content. */
+function resultValue(result: { content?: unknown; structuredContent?: unknown }): unknown {
+  if (result.structuredContent !== undefined) return result.structuredContent;
+  const text = textOf(result.content);
+  if (text.length > 0) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  return result.content ?? null;
+}
+
+/**
+ * Connects to one MCP server through the MCP TypeScript SDK and lists its tools.
+ *
+ * @throws McpConnectError when the server cannot be started, reached or listed in time.
+ */
+export async function connectMcpServer(
+  server: McpServerSettings,
+  options: { connectTimeoutMs?: number; toolTimeoutMs?: number; signal?: AbortSignal } = {},
+): Promise<McpConnection> {
+  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_MCP_CONNECT_TIMEOUT_MS;
+  const toolTimeoutMs = options.toolTimeoutMs ?? DEFAULT_MCP_TOOL_TIMEOUT_MS;
+  const client = new Client({ name: 'agentgate', version: '1.0.0' });
+  let tools: McpToolInfo[];
+  try {
+    const transport = createTransport(server);
+    await client.connect(transport, { timeout: connectTimeoutMs, signal: options.signal });
+    const listed = await client.listTools(undefined, {
+      timeout: connectTimeoutMs,
+      signal: options.signal,
+    });
+    const allowed = new Set(server.allowedTools);
+    tools = listed.tools
+      .filter((t) => allowed.size === 0 || allowed.has(t.name))
+      .map((t) => ({
+        name: t.name,
+        description: t.description ?? null,
+        inputSchema: t.inputSchema,
+      }));
+  } catch (error) {
+    await client.close().catch(() => {});
+    if (error instanceof McpConnectError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new McpConnectError(`Cannot connect to MCP server "${server.name}": ${reason}`);
+  }
+  const names = new Set(tools.map((t) => t.name));
+  return {
+    server,
+    tools,
+    async call(name, input, { signal }) {
+      if (!names.has(name)) throw new Error(`Tool "${name}" is not allowed on "${server.name}".`);
+      const result = await client.callTool(
+        { name, arguments: (input ?? {}) as Record<string, unknown> },
+        undefined,
+        { timeout: toolTimeoutMs, signal },
+      );
+      if (result.isError) {
+        throw new Error(textOf(result.content) || `Tool "${name}" failed.`);
+      }
+      return resultValue(result as { content?: unknown; structuredContent?: unknown });
+    },
+    close: () => client.close(),
+  };
+}
+
+/** The tools of a run's MCP servers, as AI SDK tools, and how to close their connections. */
+export interface RunTools {
+  tools: ToolSet;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects to every server (in parallel) and exposes their tools to `streamText`. A tool name
+ * two servers share goes to the first server in `servers` order. Closing closes every
+ * connection; a failed connect closes the ones already open before rethrowing.
+ */
+export async function openRunTools(
+  servers: readonly McpServerSettings[],
+  options: { connectTimeoutMs?: number; toolTimeoutMs?: number; signal?: AbortSignal } = {},
+): Promise<RunTools> {
+  const settled = await Promise.allSettled(servers.map((s) => connectMcpServer(s, options)));
+  const connections = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const close = async () => {
+    await Promise.allSettled(connections.map((c) => c.close()));
+  };
+  const failed = settled.find((s) => s.status === 'rejected');
+  if (failed) {
+    await close();
+    throw failed.reason;
+  }
+  const tools: ToolSet = {};
+  for (const connection of connections) {
+    for (const info of connection.tools) {
+      if (tools[info.name]) continue;
+      tools[info.name] = dynamicTool({
+        description: info.description ?? undefined,
+        inputSchema: jsonSchema((info.inputSchema ?? { type: 'object' }) as never),
+        execute: (input, { abortSignal }) =>
+          connection.call(info.name, input, { signal: abortSignal }),
+      });
+    }
+  }
+  return { tools, close };
+}
