@@ -70,6 +70,7 @@ const envSchema = z.object({
   MCP_CONNECT_TIMEOUT_MS: intFrom(100, 600_000, 15_000),
   MCP_TOOL_TIMEOUT_MS: intFrom(100, 3_600_000, 60_000),
   MCP_TOOL_RESULT_MAX_CHARS: intFrom(256, 10_000_000, 16_384),
+  MCP_ALLOW_STDIO: z.enum(['true', 'false']).optional(),
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.url().optional(),
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
@@ -173,7 +174,13 @@ export interface Config {
   queue: { lockDurationMs: number; stalledIntervalMs: number };
   events: { retentionSeconds: number };
   /** MCP tools: limits of connecting (ms), of one call (ms), and of a result in events (chars). */
-  mcp: { connectTimeoutMs: number; toolTimeoutMs: number; maxResultChars: number };
+  mcp: {
+    connectTimeoutMs: number;
+    toolTimeoutMs: number;
+    maxResultChars: number;
+    /** Whether MCP servers may use the stdio transport (a command run on workers). */
+    allowStdio: boolean;
+  };
   models: {
     providers: ProviderSettings[];
     /** Retries of a model call on 429, 5xx and network errors. */
@@ -306,6 +313,11 @@ export function parseConfig(env: Record<string, string | undefined>, role: Role)
       connectTimeoutMs: e.MCP_CONNECT_TIMEOUT_MS,
       toolTimeoutMs: e.MCP_TOOL_TIMEOUT_MS,
       maxResultChars: e.MCP_TOOL_RESULT_MAX_CHARS,
+      // A stdio server runs a command on the workers (and on a gateway for testMcpServer): allowed
+      // by default only for the single-user embedded setup.
+      allowStdio: e.MCP_ALLOW_STDIO
+        ? e.MCP_ALLOW_STDIO === 'true'
+        : role === 'embedded' && !e.REDIS_URL,
     },
     models: {
       providers,

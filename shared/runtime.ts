@@ -32,6 +32,7 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
     limits: config.runs,
     logger,
     mcpProbe: createMcpProbe({ connectTimeoutMs: config.mcp.connectTimeoutMs }),
+    mcpAllowStdio: config.mcp.allowStdio,
   });
   return { config, logger, adapters, models, services, metrics: { registry } };
 }

@@ -79,13 +79,19 @@ function stringMap(field: string, value: unknown): Record<string, string> {
 }
 
 /** The transport's own settings must be present: a command for stdio, an http(s) URL otherwise. */
-function checkConnection(server: Omit<NewMcpServer, 'tenantId'>): void {
+function checkConnection(server: Omit<NewMcpServer, 'tenantId'>, allowStdio: boolean): void {
   if (!MCP_TRANSPORTS.includes(server.transport)) {
     throw new BadUserInputError(`transport must be one of ${MCP_TRANSPORTS.join(', ')}.`, {
       field: 'transport',
     });
   }
   if (server.transport === 'stdio') {
+    if (!allowStdio) {
+      throw new BadUserInputError(
+        'stdio MCP servers run commands on the workers and are switched off in this deployment; use http or sse, or set MCP_ALLOW_STDIO=true.',
+        { field: 'transport' },
+      );
+    }
     if (!server.command?.trim()) {
       throw new BadUserInputError('A stdio server needs a command.', { field: 'command' });
     }
@@ -110,7 +116,8 @@ export type McpServerService = ReturnType<typeof createMcpServerService>;
 export function createMcpServerService({
   store,
   mcpProbe,
-}: Pick<ServiceDeps, 'store'> & { mcpProbe?: McpProbe }) {
+  mcpAllowStdio = true,
+}: Pick<ServiceDeps, 'store'> & { mcpProbe?: McpProbe; mcpAllowStdio?: boolean }) {
   async function get(viewer: Viewer, id: string): Promise<McpServer> {
     const [server] = await store.mcpServers.getMany(viewer.tenantId, [id]);
     if (!server) throw new NotFoundError('McpServer', id);
@@ -134,7 +141,7 @@ export function createMcpServerService({
         allowedTools: stringList('allowedTools', input.allowedTools),
         tags: stringList('tags', input.tags),
       };
-      checkConnection(server);
+      checkConnection(server, mcpAllowStdio);
       return store.mcpServers.create(server);
     },
 
@@ -152,7 +159,7 @@ export function createMcpServerService({
         patch.allowedTools = stringList('allowedTools', input.allowedTools);
       }
       if (input.tags != null) patch.tags = stringList('tags', input.tags);
-      checkConnection({ ...current, ...patch });
+      checkConnection({ ...current, ...patch }, mcpAllowStdio);
       const updated = await store.mcpServers.update(viewer.tenantId, id, patch);
       if (!updated) throw new NotFoundError('McpServer', id);
       return updated;

@@ -39,4 +39,6 @@ export interface ServiceDeps {
   logger: Logger;
   /** Connects to MCP servers for `testMcpServer`; absent: the test reports it cannot connect. */
   mcpProbe?: McpProbe;
+  /** Whether MCP servers may use the stdio transport (default true). */
+  mcpAllowStdio?: boolean;
 }
