@@ -243,8 +243,12 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
     // What earlier attempts completed stays; the model continues after it.
     const continuation = mine.filter((m) => m.role !== 'USER');
     let assistantCount = continuation.filter((m) => m.role === 'ASSISTANT').length;
-    // Each stored assistant message was one model step taken.
-    const maxTurns = Math.max(1, workflow.maxTurns - assistantCount);
+    // maxTurns counts model steps that called tools; each run of consecutive TOOL messages stored
+    // by an earlier attempt is one such step.
+    const toolSteps = continuation.filter(
+      (m, i) => m.role === 'TOOL' && continuation[i - 1]?.role !== 'TOOL',
+    ).length;
+    const maxTurns = Math.max(1, workflow.maxTurns - toolSteps);
 
     const deadline = new AbortController();
     const msLeft = run.timeoutAt ? run.timeoutAt.getTime() - Date.now() : null;
