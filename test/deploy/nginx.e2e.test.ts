@@ -15,8 +15,8 @@ import { openSse, type SseItem, type SseStream } from './support/sse.ts';
  * timeout governs — without idling a minute — the test sets nginx's http-level default to
  * 2 s (a stand-in for 60 s): a stream through the file stays open across 5 idle seconds, while
  * the same file without its timeout line is cut at 2 s. A second check waits for the gateway's
- * keep-alive comment to come through. `AGENTGATE_SLOW_TESTS=1` also idles 65 s under nginx's
- * real defaults.
+ * keep-alive comment to come through. A third idles 65 s under nginx's real defaults (it runs in
+ * parallel with the other test files, so it adds little to the suite's wall time).
  */
 
 const TOKEN = generateToken();
@@ -181,30 +181,26 @@ describe('deploy/nginx.conf in front of two gateways', () => {
     }
   }, 20_000);
 
-  it.runIf(process.env.AGENTGATE_SLOW_TESTS === '1')(
-    "keeps an idle stream open past nginx's real 60 s defaults",
-    async () => {
-      const [port] = await freePorts(1);
-      const conf = await renderNginxConf({
-        listen: `127.0.0.1:${port}`,
-        upstreams: cluster.gateways.map((g) => new URL(g.url).host),
-      });
-      const plain = await startNginx(conf, { host: '127.0.0.1', port: port! });
-      const workflowId = await createWorkflow();
-      const stream = await subscribe(plain.url, WORKFLOW_EVENTS, { workflowId });
-      try {
-        await new Promise((resolve) => setTimeout(resolve, 65_000));
-        expect(stream.isOpen()).toBe(true);
-        const from = stream.items.length;
-        await sendPrompt(workflowId, 'after a minute');
-        await stream.next(isTerminal, 10_000, from);
-      } finally {
-        stream.close();
-        await plain.stop();
-      }
-    },
-    90_000,
-  );
+  it("keeps an idle stream open past nginx's real 60 s defaults", async () => {
+    const [port] = await freePorts(1);
+    const conf = await renderNginxConf({
+      listen: `127.0.0.1:${port}`,
+      upstreams: cluster.gateways.map((g) => new URL(g.url).host),
+    });
+    const plain = await startNginx(conf, { host: '127.0.0.1', port: port! });
+    const workflowId = await createWorkflow();
+    const stream = await subscribe(plain.url, WORKFLOW_EVENTS, { workflowId });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 65_000));
+      expect(stream.isOpen()).toBe(true);
+      const from = stream.items.length;
+      await sendPrompt(workflowId, 'after a minute');
+      await stream.next(isTerminal, 10_000, from);
+    } finally {
+      stream.close();
+      await plain.stop();
+    }
+  }, 90_000);
 
   it('spreads requests over both gateways, hides /metrics, and passes a request id', async () => {
     const before = await Promise.all(cluster.gateways.map((g) => scrape(`${g.url}/metrics`)));
