@@ -9,6 +9,7 @@ import type { Logger } from '../shared/logger.ts';
 import type { Store } from '../shared/ports/store.ts';
 import type { Services, Viewer } from '../shared/services/index.ts';
 import { useConsole } from './console.ts';
+import { useEventStreams } from './event-streams.ts';
 import {
   type GatewayMetrics,
   meterEventStreams,
@@ -93,6 +94,8 @@ export function createApp(deps: AppDeps) {
       requestIds.plugin,
       useHealthEndpoints(deps.readiness, logger),
       ...(metrics ? [useMetricsEndpoint(metrics)] : []),
+      // Before the protection plugins, so that their subscription accounting wraps it.
+      useEventStreams({ onExecute: metrics?.eventExecuted }),
       ...protectionPlugins({
         protection,
         authenticate,

@@ -21,6 +21,11 @@ export interface GatewayMetrics {
   streamOpened(subscription: string): () => void;
   /** An event was handed to a stream that opened at `openedAt` (epoch ms). */
   delivered(event: WorkflowEvent, openedAt: number): void;
+  /**
+   * An event subscription's selection set was executed for an event. Subscribers asking the same
+   * of the same event share one execution, so this grows slower than events delivered.
+   */
+  eventExecuted(): void;
 }
 
 export interface GatewayMetricsOptions {
@@ -60,6 +65,11 @@ export function createGatewayMetrics(
     labelNames: ['type'] as const,
     registers: [registry],
   });
+  const executed = new Counter({
+    name: 'agentgate_event_executions_total',
+    help: 'Executions of an event subscription for an event; subscribers asking the same of one event share one.',
+    registers: [registry],
+  });
   const lag = new Histogram({
     name: 'agentgate_event_delivery_lag_seconds',
     help: 'Seconds from a live event being produced (its `at`) to its delivery to an SSE stream.',
@@ -70,6 +80,8 @@ export function createGatewayMetrics(
     open.set({ subscription }, 0);
     opened.inc({ subscription }, 0);
   }
+  /** The counter's child per event type, looked up once (labels cost a hash per call). */
+  const deliveredByType = new Map<string, ReturnType<typeof delivered.labels>>();
   const { busSubscribers } = options;
   if (busSubscribers) {
     new Gauge({
@@ -94,9 +106,17 @@ export function createGatewayMetrics(
       };
     },
     delivered(event, openedAt) {
-      delivered.inc({ type: event.type });
+      let byType = deliveredByType.get(event.type);
+      if (!byType) {
+        byType = delivered.labels({ type: event.type });
+        deliveredByType.set(event.type, byType);
+      }
+      byType.inc();
       const at = Date.parse(event.at);
       if (at >= openedAt - LIVE_SKEW_ALLOWANCE_MS) lag.observe(Math.max(0, now() - at) / 1000);
+    },
+    eventExecuted() {
+      executed.inc();
     },
   };
 }

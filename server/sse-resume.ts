@@ -6,38 +6,31 @@ import {
   parse,
   type SelectionSetNode,
 } from 'graphql';
-import { isAsyncIterable, mapAsyncIterator, type Plugin } from 'graphql-yoga';
+import type { Plugin } from 'graphql-yoga';
 
 /**
  * Resumable SSE for plain `EventSource` clients, on the two event subscriptions:
  *
  * - Every event is sent with an SSE `id:` line carrying its cursor (the event's `id` field as the
- *   operation selected it, under any alias or fragment), so a browser remembers where it is.
+ *   operation selected it, under any alias or fragment), so a browser remembers where it is:
+ *   `server/event-streams.ts` writes it, using {@link locateCursor}.
  * - A request with a `Last-Event-ID` header (what an `EventSource` sends when it reconnects)
  *   resumes after that id: the header's value becomes the field's `after` argument. When `after`
  *   is a variable (`after: $after`) that variable is set, overriding `variables`; when it is a
  *   literal or absent, the query's `after` is replaced or added. Any other operation, and a query
  *   that does not parse, is left alone.
- *
- * The SSE framing itself stays Yoga's (pings, `event: next`, `event: complete`).
  */
 
 /** Subscription fields whose events carry a cursor `id` and that take `after` to resume. */
 const RESUMABLE_FIELDS: ReadonlySet<string> = new Set(['runEvents', 'workflowEvents']);
 
 /** Where an event's cursor is in a result: `data[fieldKey][idKey]` for the first idKey present. */
-interface CursorLocation {
+export interface CursorLocation {
   fieldKey: string;
   idKeys: readonly string[];
 }
 
-interface SerializableResult {
-  data?: Record<string, unknown> | null;
-  stringify?: (result: SerializableResult) => string;
-}
-
 export function useSseResume(): Plugin {
-  const locations = new WeakMap<Request, CursorLocation>();
   return {
     onParams({ request, params, setParams }) {
       const lastEventId = request.headers.get('last-event-id');
@@ -45,37 +38,7 @@ export function useSseResume(): Plugin {
       const resumed = resumeAfter(params, lastEventId);
       if (resumed) setParams(resumed);
     },
-    onSubscribe({ args }) {
-      const request = (args.contextValue as { request?: Request }).request;
-      const location = locateCursor(args.document, args.operationName ?? undefined);
-      if (request && location) locations.set(request, location);
-    },
-    onResultProcess({ request, result, setResult }) {
-      const location = locations.get(request);
-      // Subscriptions that stream are always answered as SSE (Yoga has no other stream format
-      // for them), so the `id:` line only ever lands in an event stream.
-      if (!location || !isAsyncIterable(result)) return;
-      setResult(
-        mapAsyncIterator(result as AsyncIterable<SerializableResult>, (value) =>
-          withSseId(value, location),
-        ) as typeof result,
-      );
-    },
   };
-}
-
-/**
- * Adds the cursor as an `id:` line after the result's `data:` line: Yoga writes
- * `data: <stringify(result)>` and ends the event with a blank line, and SSE fields may come in any
- * order within an event.
- */
-function withSseId(result: SerializableResult, location: CursorLocation): SerializableResult {
-  const node = result.data?.[location.fieldKey] as Record<string, unknown> | null | undefined;
-  const id = location.idKeys.map((key) => node?.[key]).find((v) => typeof v === 'string');
-  // Why the check: a line break in an id would end the SSE field and inject another.
-  if (typeof id !== 'string' || /[\r\n\0]/.test(id)) return result;
-  const stringify = result.stringify ?? JSON.stringify;
-  return { ...result, stringify: (sanitized) => `${stringify(sanitized)}\nid: ${id}` };
 }
 
 function operationOf(
@@ -96,13 +59,19 @@ function resumableFields(operation: OperationDefinitionNode | undefined): FieldN
   );
 }
 
-/** Where the subscription's event `id` lands in each result, or undefined if not selected. */
-function locateCursor(
+/**
+ * Where the event's cursor lands in each result of a subscription to one of the event fields:
+ * `data[fieldKey][idKey]` for the first `idKey` present (none when `id` is not selected).
+ * Undefined for any other operation.
+ */
+export function locateCursor(
   document: DocumentNode,
   operationName: string | undefined,
 ): CursorLocation | undefined {
   const [field] = resumableFields(operationOf(document, operationName));
-  if (!field?.selectionSet) return undefined;
+  if (!field) return undefined;
+  const fieldKey = field.alias?.value ?? field.name.value;
+  if (!field.selectionSet) return { fieldKey, idKeys: [] };
   const fragments = new Map(
     document.definitions.flatMap((d) =>
       d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d.selectionSet] as const] : [],
@@ -124,8 +93,7 @@ function locateCursor(
     }
   };
   visit(field.selectionSet);
-  if (idKeys.length === 0) return undefined;
-  return { fieldKey: field.alias?.value ?? field.name.value, idKeys };
+  return { fieldKey, idKeys };
 }
 
 interface Params {

@@ -1,0 +1,265 @@
+import type { ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import {
+  createSourceEventStream,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  execute,
+} from 'graphql';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+import type { GraphQLContext } from '../schema/context.ts';
+import { type CursorLocation, locateCursor } from './sse-resume.ts';
+
+/**
+ * The hot path of the gateway: the two event subscriptions (`workflowEvents`, `runEvents`) over
+ * SSE. Every subscriber of a workflow receives the same events, so the work per event is done
+ * once and shared, and the work per subscriber is a lookup and a socket write:
+ *
+ * - **Executed once per event.** The subscription's selection set is executed against an event
+ *   once per (event, tenant, document, operation, variables) — the event fields resolve from the
+ *   event alone — and every subscriber asking the same gets the same result object.
+ * - **Framed once per event.** The SSE frame (`event: next`, the `id:` line with the cursor,
+ *   `data:` with the JSON) is built once as bytes and written as is to every such subscriber.
+ * - **A lean writer.** The frames go into a Node `Readable` piped straight into the
+ *   `ServerResponse` (which honours socket backpressure), in place of Yoga's per-subscriber
+ *   `ReadableStream`, `TextEncoder` and pump; one shared timer sends the keep-alive pings.
+ *
+ * Everything before the stream — authentication, limits, parsing, validation, the service's
+ * authorisation, error masking, metrics — is Yoga's pipeline as for any operation; the wire
+ * format is Yoga's (graphql-sse "distinct connections"): a `:` ping first, `event: next` frames,
+ * `event: complete` at the end, and a ping every 12 s.
+ */
+export interface EventStreamsOptions {
+  /** Called for every execution (not for a shared result); feeds a metric. */
+  onExecute?: () => void;
+}
+
+export function useEventStreams(options: EventStreamsOptions = {}): Plugin {
+  const streams = new WeakMap<Request, CursorLocation>();
+  return {
+    onSubscribe({ args, setSubscribeFn }) {
+      const location = locateCursor(args.document, args.operationName ?? undefined);
+      if (!location) return;
+      const context = args.contextValue as unknown as Partial<GraphQLContext> & {
+        request?: Request;
+      };
+      if (context.request) streams.set(context.request, location);
+      setSubscribeFn((subscribeArgs) => subscribeShared(subscribeArgs, location, options));
+    },
+    onResultProcess({ request, result, setResultProcessor, serverContext }) {
+      if (!streams.has(request) || !isAsyncIterable(result)) return;
+      if (!(request.headers.get('accept') ?? '').includes('text/event-stream')) return;
+      const response = (serverContext as { res?: ServerResponse } | undefined)?.res;
+      setResultProcessor(
+        (stream, fetchAPI) =>
+          new fetchAPI.Response(
+            new SseBody(stream as AsyncIterable<ExecutionResult>, response) as never,
+            { status: 200, headers: SSE_HEADERS },
+          ),
+        'text/event-stream',
+      );
+    },
+  };
+}
+
+const SSE_HEADERS = {
+  'Content-Type': 'text/event-stream',
+  Connection: 'keep-alive',
+  'Cache-Control': 'no-cache',
+  'Content-Encoding': 'none',
+};
+
+/** The prepared SSE frame of a shared result (absent on results with errors: those are masked later). */
+const FRAME = Symbol('agentgate.sseFrame');
+type FramedResult = ExecutionResult & { [FRAME]?: Buffer };
+
+/** Per event object: its results by {@link resultKey}. Entries go when the event is collected. */
+const sharedResults = new WeakMap<object, Map<string, FramedResult | Promise<FramedResult>>>();
+/** Numbers documents: Yoga's parser cache hands out one DocumentNode per query text. */
+const documentIds = new WeakMap<DocumentNode, number>();
+let nextDocumentId = 0;
+
+/** What makes two subscribers' results of one event identical. */
+function resultKey(args: ExecutionArgs): string {
+  let documentId = documentIds.get(args.document);
+  if (documentId === undefined) {
+    documentId = nextDocumentId++;
+    documentIds.set(args.document, documentId);
+  }
+  const tenantId = (args.contextValue as Partial<GraphQLContext> | undefined)?.viewer?.tenantId;
+  return `${tenantId}\n${documentId}\n${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}`;
+}
+
+/**
+ * Subscribes like graphql-js (the field's `subscribe` resolver gives the events), then maps each
+ * event to its shared result. The first subscriber to pull an event executes and frames it.
+ */
+async function subscribeShared(
+  args: ExecutionArgs,
+  location: CursorLocation,
+  { onExecute }: EventStreamsOptions,
+): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+  const source = await createSourceEventStream(args);
+  if (!isAsyncIterable(source)) return source as ExecutionResult;
+  const key = resultKey(args);
+  const events = (source as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+  const prepare = (result: FramedResult): FramedResult => {
+    if (!result.errors) Object.defineProperty(result, FRAME, { value: frame(result, location) });
+    return result;
+  };
+  const resultOf = (event: unknown): FramedResult | Promise<FramedResult> => {
+    if (typeof event !== 'object' || event === null) {
+      onExecute?.();
+      return execute({ ...args, rootValue: event });
+    }
+    let results = sharedResults.get(event);
+    if (!results) {
+      results = new Map();
+      sharedResults.set(event, results);
+    }
+    let result = results.get(key);
+    if (!result) {
+      onExecute?.();
+      // Stored before anything is awaited, so concurrent subscribers never execute twice.
+      const executed = execute({ ...args, rootValue: event });
+      result = executed instanceof Promise ? executed.then(prepare) : prepare(executed);
+      results.set(key, result);
+    }
+    return result;
+  };
+  // Not an async generator: its return() would wait for a pending next(), keeping the
+  // subscription of a client that has gone.
+  const iterator: AsyncIterableIterator<ExecutionResult> = {
+    async next() {
+      const step = await events.next();
+      if (step.done) return { done: true, value: undefined };
+      return { done: false, value: await resultOf(step.value) };
+    },
+    async return() {
+      await events.return?.();
+      return { done: true, value: undefined };
+    },
+    async throw(error: unknown) {
+      await events.return?.();
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
+}
+
+/** `event: next`, the cursor as `id:` (for `EventSource` resumption), the result as `data:`. */
+function frame(result: ExecutionResult, location: CursorLocation): Buffer {
+  return Buffer.from(`event: next\n${idLine(result, location)}data: ${JSON.stringify(result)}\n\n`);
+}
+
+function idLine(result: ExecutionResult, location: CursorLocation): string {
+  const node = result.data?.[location.fieldKey] as Record<string, unknown> | null | undefined;
+  const id = location.idKeys.map((key) => node?.[key]).find((v) => typeof v === 'string');
+  // Why the check: a line break in an id would end the SSE field and inject another.
+  if (typeof id !== 'string' || /[\r\n\0]/.test(id)) return '';
+  return `id: ${id}\n`;
+}
+
+/** A result without a prepared frame (one with errors, masked by Yoga after execution). */
+function frameOf(result: FramedResult): Buffer {
+  return (
+    result[FRAME] ??
+    Buffer.from(`event: next\ndata: ${JSON.stringify({ ...result, extensions: undefined })}\n\n`)
+  );
+}
+
+const PING = Buffer.from(':\n\n');
+const COMPLETE = Buffer.from('event: complete\ndata:\n\n');
+
+/**
+ * Keep-alive pings for every open stream from one timer (not one per stream): every 12 s, as
+ * Yoga does (300 ms under NODE_ENV=test, as Yoga does too), to streams that are not backed up.
+ */
+const open = new Set<SseBody>();
+let pinger: NodeJS.Timeout | undefined;
+
+function track(body: SseBody): void {
+  open.add(body);
+  if (pinger) return;
+  const intervalMs = process.env.NODE_ENV === 'test' ? 300 : 12_000;
+  pinger = setInterval(() => {
+    for (const stream of open) stream.ping();
+  }, intervalMs);
+  pinger.unref();
+}
+
+function untrack(body: SseBody): void {
+  open.delete(body);
+  if (open.size === 0 && pinger) {
+    clearInterval(pinger);
+    pinger = undefined;
+  }
+}
+
+/**
+ * The response body of one event stream: pulls a result only when the socket has room
+ * (`_read`), so a slow client backs up into its own event buffer in the bus, which ends the
+ * stream with `SlowConsumerError` past its limit. When the client goes, the response's `close`
+ * destroys this body and the subscription is closed at once.
+ */
+class SseBody extends Readable {
+  readonly #results: AsyncIterator<ExecutionResult>;
+  readonly #response: ServerResponse | undefined;
+  #pulling = false;
+
+  constructor(results: AsyncIterable<ExecutionResult>, response: ServerResponse | undefined) {
+    super({ highWaterMark: 16 * 1024 });
+    this.#results = results[Symbol.asyncIterator]();
+    this.#response = response;
+    // Errors reach the reader through the web stream wrapping this body; never crash on one.
+    this.on('error', () => {});
+    // Always start with a ping: some clients see no headers until the first bytes arrive.
+    this.push(PING);
+    track(this);
+  }
+
+  ping(): void {
+    if (!this.destroyed && this.readableLength === 0) this.push(PING);
+  }
+
+  override _read(): void {
+    if (!this.#pulling) void this.#pump();
+  }
+
+  async #pump(): Promise<void> {
+    this.#pulling = true;
+    try {
+      for (;;) {
+        const step = await this.#results.next();
+        if (this.destroyed) return;
+        if (step.done) {
+          untrack(this);
+          this.push(COMPLETE);
+          this.push(null);
+          return;
+        }
+        if (!this.push(frameOf(step.value as FramedResult))) return;
+      }
+    } catch (error) {
+      // The subscription failed (e.g. the client fell too far behind): end the response
+      // abruptly, without `complete`, so the client resumes from its last cursor. Without a
+      // Node response (`yoga.fetch`), the body's reader gets the error.
+      this.destroy(this.#response ? undefined : (error as Error));
+      this.#response?.destroy();
+    } finally {
+      this.#pulling = false;
+    }
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    untrack(this);
+    this.#results.return?.().then(
+      () => callback(error),
+      () => callback(error),
+    );
+  }
+}
