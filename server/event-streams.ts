@@ -36,27 +36,35 @@ export interface EventStreamsOptions {
 }
 
 export function useEventStreams(options: EventStreamsOptions = {}): Plugin {
-  const streams = new WeakMap<Request, CursorLocation>();
+  /** Per request: its results as this plugin produced them, before other plugins wrapped them. */
+  const direct = new WeakMap<Request, AsyncIterator<ExecutionResult>>();
   return {
     onSubscribe({ args, setSubscribeFn }) {
       const location = locateCursor(args.document, args.operationName ?? undefined);
       if (!location) return;
-      const context = args.contextValue as unknown as Partial<GraphQLContext> & {
-        request?: Request;
-      };
-      if (context.request) streams.set(context.request, location);
-      setSubscribeFn((subscribeArgs) => subscribeShared(subscribeArgs, location, options));
+      const request = (args.contextValue as unknown as { request?: Request }).request;
+      setSubscribeFn(async (subscribeArgs) => {
+        const result = await subscribeShared(subscribeArgs, location, options);
+        if (request && isAsyncIterable(result)) direct.set(request, result);
+        return result;
+      });
     },
     onResultProcess({ request, result, setResultProcessor, serverContext }) {
-      if (!streams.has(request) || !isAsyncIterable(result)) return;
+      const results = direct.get(request);
+      if (!results || !isAsyncIterable(result)) return;
       if (!(request.headers.get('accept') ?? '').includes('text/event-stream')) return;
       const response = (serverContext as { res?: ServerResponse } | undefined)?.res;
+      // Other plugins wrapped the stream (subscription accounting, error masking, Yoga's
+      // metrics): a promise and an iterator result per layer, per event and subscriber. The body
+      // reads this plugin's results directly, masks errors itself, and ends the wrapped stream
+      // when it ends, which runs every layer's end-of-stream work (the accounting is released).
+      const wrapped = (result as AsyncIterable<ExecutionResult>)[Symbol.asyncIterator]();
       setResultProcessor(
-        (stream, fetchAPI) =>
-          new fetchAPI.Response(
-            new SseBody(stream as AsyncIterable<ExecutionResult>, response) as never,
-            { status: 200, headers: SSE_HEADERS },
-          ),
+        (_, fetchAPI) =>
+          new fetchAPI.Response(new SseBody(results, wrapped, response) as never, {
+            status: 200,
+            headers: SSE_HEADERS,
+          }),
         'text/event-stream',
       );
     },
@@ -164,12 +172,19 @@ function idLine(result: ExecutionResult, location: CursorLocation): string {
   return `id: ${id}\n`;
 }
 
-/** A result without a prepared frame (one with errors, masked by Yoga after execution). */
+/**
+ * A result without a prepared frame has errors. The event fields resolve from the event alone and
+ * never fail by design, so any error is unexpected, and masked like Yoga masks one.
+ */
+const MASKED_FRAME = Buffer.from(
+  `event: next\ndata: ${JSON.stringify({
+    data: null,
+    errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+  })}\n\n`,
+);
+
 function frameOf(result: FramedResult): Buffer {
-  return (
-    result[FRAME] ??
-    Buffer.from(`event: next\ndata: ${JSON.stringify({ ...result, extensions: undefined })}\n\n`)
-  );
+  return result[FRAME] ?? MASKED_FRAME;
 }
 
 const PING = Buffer.from(':\n\n');
@@ -208,12 +223,19 @@ function untrack(body: SseBody): void {
  */
 class SseBody extends Readable {
   readonly #results: AsyncIterator<ExecutionResult>;
+  readonly #wrapped: AsyncIterator<ExecutionResult>;
   readonly #response: ServerResponse | undefined;
   #pulling = false;
+  #ended = false;
 
-  constructor(results: AsyncIterable<ExecutionResult>, response: ServerResponse | undefined) {
+  constructor(
+    results: AsyncIterator<ExecutionResult>,
+    wrapped: AsyncIterator<ExecutionResult>,
+    response: ServerResponse | undefined,
+  ) {
     super({ highWaterMark: 16 * 1024 });
-    this.#results = results[Symbol.asyncIterator]();
+    this.#results = results;
+    this.#wrapped = wrapped;
     this.#response = response;
     // Errors reach the reader through the web stream wrapping this body; never crash on one.
     this.on('error', () => {});
@@ -237,7 +259,7 @@ class SseBody extends Readable {
         const step = await this.#results.next();
         if (this.destroyed) return;
         if (step.done) {
-          untrack(this);
+          await this.#end();
           this.push(COMPLETE);
           this.push(null);
           return;
@@ -255,11 +277,15 @@ class SseBody extends Readable {
     }
   }
 
-  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+  /** Ends the stream through every layer that wrapped it, once. */
+  async #end(): Promise<void> {
+    if (this.#ended) return;
+    this.#ended = true;
     untrack(this);
-    this.#results.return?.().then(
-      () => callback(error),
-      () => callback(error),
-    );
+    await Promise.allSettled([this.#wrapped.return?.(), this.#results.return?.()]);
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.#end().then(() => callback(error));
   }
 }

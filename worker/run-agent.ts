@@ -376,11 +376,12 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
       { attempt: run.attempt },
     );
     if (!ended) return;
-    await announceRunStatus({ store, bus }, ended);
+    // Counted before it is announced: whoever sees the terminal event sees it counted.
     if (ended.startedAt && ended.finishedAt) {
       const seconds = (ended.finishedAt.getTime() - ended.startedAt.getTime()) / 1000;
       deps.metrics?.runFinished(ended.status, seconds);
     }
+    await announceRunStatus({ store, bus }, ended);
   }
 }
 

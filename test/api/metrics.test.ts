@@ -64,14 +64,18 @@ describe('GET /metrics on the gateway', () => {
     );
     expect(grew('agentgate_run_duration_seconds_count', { status: 'SUCCEEDED' })).toBe(1);
     expect(sumOf(after, 'agentgate_worker_slots')).toBe(4);
-    expect(sumOf(after, 'agentgate_worker_slots_busy')).toBe(0);
+    // The slot frees when the job's handler returns, just after the terminal event is out.
+    await vi.waitFor(async () =>
+      expect(sumOf(await metrics(), 'agentgate_worker_slots_busy')).toBe(0),
+    );
+    const settled = await metrics();
     expect(
-      series(after, 'agentgate_queue_jobs')
+      series(settled, 'agentgate_queue_jobs')
         .map((s) => s.labels.state)
         .sort(),
     ).toEqual(['active', 'delayed', 'prioritized', 'waiting']);
-    expect(sumOf(after, 'agentgate_queue_jobs')).toBe(0);
-    expect(sumOf(after, 'agentgate_event_bus_subscriptions')).toBe(0);
+    expect(sumOf(settled, 'agentgate_queue_jobs')).toBe(0);
+    expect(sumOf(settled, 'agentgate_event_bus_subscriptions')).toBe(0);
     expect(sumOf(after, 'process_resident_memory_bytes')).toBeGreaterThan(0);
   });
 
