@@ -1,6 +1,8 @@
 import type { Agent as AgentShape } from '../shared/domain/types.ts';
+import { CONTEXT_BUDGET_LIMITS } from '../shared/services/agents.ts';
 import { builder } from './builder.ts';
 import { connectionArgs, defineConnection, toConnection, toPageArgs } from './connection.ts';
+import { Skill } from './skill.ts';
 
 export const Agent = builder.objectRef<AgentShape>('Agent').implement({
   description: 'An agent: a system prompt and a model, used by workflows.',
@@ -20,6 +22,25 @@ export const Agent = builder.objectRef<AgentShape>('Agent').implement({
     mcpServerTags: t.exposeStringList('mcpServerTags', {
       description:
         'MCP servers whose tools the agent may call, by tag: every server with one of these tags (together with `mcpServerIds`, each server once).',
+    }),
+    skillIds: t.exposeIDList('skillIds', {
+      description: 'Skills added to the system prompt of its runs, by id.',
+    }),
+    skillTags: t.exposeStringList('skillTags', {
+      description:
+        'Skills added to the system prompt of its runs, by tag: every skill with one of these tags (together with `skillIds`, each skill once).',
+    }),
+    skills: t.field({
+      type: [Skill],
+      description:
+        'The skills `skillIds` and `skillTags` resolve to now, each once, in system-prompt order (by name, then id). Workflows may add more (`Workflow.skills`).',
+      resolve: (a, _, ctx) =>
+        ctx.services.skills.resolve(ctx.viewer, { ids: a.skillIds, tags: a.skillTags }),
+    }),
+    contextBudget: t.exposeInt('contextBudget', {
+      nullable: true,
+      description:
+        'Most estimated tokens (characters / 4) of system prompt and messages one model call may send; older tool results, then older turns, are left out to fit. Null: the deployment’s `CONTEXT_BUDGET_TOKENS`.',
     }),
     createdAt: t.field({
       type: 'DateTime',
@@ -50,6 +71,13 @@ const CreateAgentInput = builder.inputType('CreateAgentInput', {
     mcpServerTags: t.stringList({
       description: 'MCP servers the agent uses, by tag (default none).',
     }),
+    skillIds: t.idList({
+      description: 'Skills the agent uses, by id (default none); an unknown id is NOT_FOUND.',
+    }),
+    skillTags: t.stringList({ description: 'Skills the agent uses, by tag (default none).' }),
+    contextBudget: t.int({
+      description: `Context budget in estimated tokens (${CONTEXT_BUDGET_LIMITS.min} to ${CONTEXT_BUDGET_LIMITS.max}); absent: the deployment's.`,
+    }),
   }),
 });
 
@@ -62,6 +90,11 @@ const UpdateAgentInput = builder.inputType('UpdateAgentInput', {
     description: t.string({ description: 'Free text; null clears it.' }),
     mcpServerIds: t.idList({ description: 'Replaces the MCP servers picked by id.' }),
     mcpServerTags: t.stringList({ description: 'Replaces the MCP server tags.' }),
+    skillIds: t.idList({ description: 'Replaces the skills picked by id.' }),
+    skillTags: t.stringList({ description: 'Replaces the skill tags.' }),
+    contextBudget: t.int({
+      description: 'Context budget in estimated tokens; null: the deployment’s from then on.',
+    }),
   }),
 });
 

@@ -7,6 +7,9 @@ import './run.ts';
 import './message.ts';
 import './events.ts';
 import './mcp-server.ts';
+import './secret.ts';
+import './provider.ts';
+import './skill.ts';
 
 builder.queryType({ description: 'Reads.' });
 builder.mutationType({ description: 'Writes.' });

@@ -29,13 +29,15 @@ export const McpServer = builder.objectRef<McpServerShape>('McpServer').implemen
     args: t.exposeStringList('args', { description: 'stdio: its arguments.' }),
     env: t.field({
       type: 'JSON',
-      description: 'stdio: extra environment variables, name → value.',
+      description:
+        'stdio: extra environment variables, name → value, as written (`{{secret:NAME}}` unresolved).',
       resolve: (s) => s.env,
     }),
     url: t.exposeString('url', { nullable: true, description: 'http / sse: the endpoint.' }),
     headers: t.field({
       type: 'JSON',
-      description: 'http / sse: request headers, name → value.',
+      description:
+        'http / sse: request headers, name → value, as written (`{{secret:NAME}}` unresolved).',
       resolve: (s) => s.headers,
     }),
     allowedTools: t.exposeStringList('allowedTools', {
@@ -87,9 +89,10 @@ const McpServerTestResult = builder.objectRef<McpServerTest>('McpServerTestResul
 const fields = {
   command: 'stdio: the program to start.',
   args: 'stdio: its arguments.',
-  env: 'stdio: extra environment variables as a JSON object of strings (plain values for now).',
+  env: 'stdio: extra environment variables as a JSON object of strings; values may reference secrets as `{{secret:NAME}}`.',
   url: 'http / sse: the endpoint URL (http or https).',
-  headers: 'http / sse: request headers as a JSON object of strings (plain values for now).',
+  headers:
+    'http / sse: request headers as a JSON object of strings; values may reference secrets as `{{secret:NAME}}`.',
   allowedTools: 'Tool names agents may call; empty or absent means all.',
   tags: 'Tags agents select servers by.',
 } as const;

@@ -6,6 +6,7 @@ import { connectionArgs, defineConnection, toConnection, toPageArgs } from './co
 import type { GraphQLContext } from './context.ts';
 import { MessageConnection } from './message.ts';
 import { Run, RunConnection } from './run.ts';
+import { Skill } from './skill.ts';
 import { Usage } from './usage.ts';
 
 export const Workflow = builder.objectRef<WorkflowShape>('Workflow');
@@ -40,6 +41,21 @@ Workflow.implement({
       nullable: true,
       description:
         'Its own execution limit in ms: a run not ended this long after it started ends TIMED_OUT. It only lowers the deployment’s limit; null: the deployment’s.',
+    }),
+    skillIds: t.exposeIDList('skillIds', {
+      description: 'Skills this workflow adds to its agent’s, by id.',
+    }),
+    skills: t.field({
+      type: [Skill],
+      description:
+        'Every skill its runs add to the system prompt, in that order (by name, then id): the agent’s by id and by tag, and the workflow’s own, each once.',
+      resolve: async (w, args, ctx) => {
+        const agent = await agentOf(w, args, ctx);
+        return ctx.services.skills.resolve(ctx.viewer, {
+          ids: [...agent.skillIds, ...w.skillIds],
+          tags: agent.skillTags,
+        });
+      },
     }),
     activeRun: t.field({
       type: Run,
@@ -99,6 +115,10 @@ const CreateWorkflowInput = builder.inputType('CreateWorkflowInput', {
       description:
         'Execution limit of its runs in ms (100 to 604800000); lowers the deployment’s, a higher value has no effect.',
     }),
+    skillIds: t.idList({
+      description:
+        'Skills this workflow adds to its agent’s, by id (default none); an unknown id is NOT_FOUND.',
+    }),
   }),
 });
 
@@ -130,6 +150,20 @@ builder.mutationFields((t) => ({
       input: t.arg({ type: CreateWorkflowInput, required: true, description: 'The workflow.' }),
     },
     resolve: (_, { input }, ctx) => ctx.services.workflows.create(ctx.viewer, input),
+  }),
+  setWorkflowSkills: t.field({
+    type: Workflow,
+    description:
+      'Replaces the skills a workflow adds to its agent’s; runs that start afterwards use them. An unknown id is NOT_FOUND.',
+    args: {
+      workflowId: t.arg.id({ required: true, description: 'The workflow id.' }),
+      skillIds: t.arg.idList({
+        required: true,
+        description: 'Its skills from now on, by id (empty: none of its own).',
+      }),
+    },
+    resolve: (_, { workflowId, skillIds }, ctx) =>
+      ctx.services.workflows.setSkills(ctx.viewer, workflowId, skillIds),
   }),
   deleteWorkflow: t.field({
     type: 'ID',

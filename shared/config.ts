@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isPlausibleToken, TENANT_ID_PATTERN } from './domain/api-tokens.ts';
 import { DEFAULT_TENANT_ID } from './domain/types.ts';
+import { parseSecretKeys, type SecretKey } from './secrets/secret-cipher.ts';
 
 /**
  * Configuration: one zod schema over the environment, parsed once by an entry point.
@@ -71,6 +72,11 @@ const envSchema = z.object({
   MCP_TOOL_TIMEOUT_MS: intFrom(100, 3_600_000, 60_000),
   MCP_TOOL_RESULT_MAX_CHARS: intFrom(256, 10_000_000, 16_384),
   MCP_ALLOW_STDIO: z.enum(['true', 'false']).optional(),
+  // Context window (README "Context window"); keep in step with DEFAULT_CONTEXT_BUDGET_TOKENS.
+  CONTEXT_BUDGET_TOKENS: intFrom(100, 10_000_000, 100_000),
+  // Secrets (README "Secrets"): `[id:]base64` keys, the first seals; or one key.
+  SECRETS_KEYS: z.string().optional(),
+  SECRETS_KEY: z.string().optional(),
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.url().optional(),
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
@@ -169,6 +175,11 @@ export interface Config {
     sweepIntervalMs: number;
     /** A run QUEUED this long is offered to the queue again, in case its job was lost (ms). */
     requeueAfterMs: number;
+    /**
+     * Most estimated tokens (characters / 4) one model call sends for an agent without a
+     * `contextBudget` of its own; older context is compacted to fit.
+     */
+    contextBudgetTokens: number;
   };
   /** BullMQ's crash detection: a dead worker's run is taken over within about the sum (ms). */
   queue: { lockDurationMs: number; stalledIntervalMs: number };
@@ -181,6 +192,12 @@ export interface Config {
     /** Whether MCP servers may use the stdio transport (a command run on workers). */
     allowStdio: boolean;
   };
+  /**
+   * Keys that seal secret values (AES-256-GCM): the first seals new values, all of them open.
+   * Empty: none configured; then `keyFile` (embedded only) is where a generated key is kept, and
+   * without it secrets cannot be written or resolved (runs needing one fail SECRETS_UNAVAILABLE).
+   */
+  secrets: { keys: SecretKey[]; keyFile: string | null };
   models: {
     providers: ProviderSettings[];
     /** Retries of a model call on 429, 5xx and network errors. */
@@ -248,6 +265,7 @@ export function parseConfig(env: Record<string, string | undefined>, role: Role)
     problems.push('AGENTGATE_BOOTSTRAP_TENANT: set it together with AGENTGATE_BOOTSTRAP_TOKEN');
   }
   const corsOrigins = parseCorsOrigins(raw.CORS_ORIGINS, problems);
+  const secretKeys = parseSecretKeySettings(raw.SECRETS_KEYS, raw.SECRETS_KEY, problems);
   const drainMs = Number(raw.WORKER_DRAIN_MS ?? 8_000);
   const shutdownMs = Number(raw.SHUTDOWN_TIMEOUT_MS ?? 10_000);
   if (role !== 'gateway' && drainMs >= shutdownMs) {
@@ -303,6 +321,7 @@ export function parseConfig(env: Record<string, string | undefined>, role: Role)
       maxAttempts: e.RUN_MAX_ATTEMPTS,
       sweepIntervalMs: e.RUN_SWEEP_INTERVAL_MS,
       requeueAfterMs: e.RUN_REQUEUE_AFTER_MS,
+      contextBudgetTokens: e.CONTEXT_BUDGET_TOKENS,
     },
     queue: {
       lockDurationMs: e.QUEUE_LOCK_DURATION_MS,
@@ -318,6 +337,15 @@ export function parseConfig(env: Record<string, string | undefined>, role: Role)
       allowStdio: e.MCP_ALLOW_STDIO
         ? e.MCP_ALLOW_STDIO === 'true'
         : role === 'embedded' && !e.REDIS_URL,
+    },
+    secrets: {
+      keys: secretKeys,
+      // Embedded and nothing configured: a key generated once under DATA_DIR, so `npm start`
+      // works as it is. Distributed processes must share keys, so they never generate one.
+      keyFile:
+        secretKeys.length === 0 && role === 'embedded' && !e.REDIS_URL
+          ? `${e.DATA_DIR.replace(/\/+$/, '')}/secrets.key`
+          : null,
     },
     models: {
       providers,
@@ -390,6 +418,26 @@ function parseCorsOrigins(raw: string | undefined, problems: string[]): string[]
     }
   }
   return origins;
+}
+
+/** `SECRETS_KEYS` (a list) or `SECRETS_KEY` (one key); reports problems without echoing keys. */
+function parseSecretKeySettings(
+  list: string | undefined,
+  single: string | undefined,
+  problems: string[],
+): SecretKey[] {
+  if (list && single) {
+    problems.push('SECRETS_KEYS and SECRETS_KEY: set one, not both');
+    return [];
+  }
+  const raw = list ?? single;
+  if (!raw) return [];
+  try {
+    return parseSecretKeys(raw);
+  } catch (error) {
+    problems.push(`${list ? 'SECRETS_KEYS' : 'SECRETS_KEY'}: ${(error as Error).message}`);
+    return [];
+  }
 }
 
 function parseProviders(raw: string | undefined, problems: string[]): ProviderSettings[] {

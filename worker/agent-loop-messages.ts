@@ -19,11 +19,21 @@ export function toModelMessages(
   prompt: string,
   continuation: readonly Message[] = [],
 ): ModelMessage[] {
+  return toModelConversation(history, prompt, continuation).messages;
+}
+
+/** {@link toModelMessages}, with the index of this run's prompt among the messages. */
+export function toModelConversation(
+  history: readonly Message[],
+  prompt: string,
+  continuation: readonly Message[] = [],
+): { messages: ModelMessage[]; promptIndex: number } {
   const messages: ModelMessage[] = [];
   append(messages, history);
+  const promptIndex = messages.length;
   messages.push({ role: 'user', content: prompt });
   append(messages, continuation);
-  return messages;
+  return { messages, promptIndex };
 }
 
 /** What a TOOL message stores: one ended tool call. */

@@ -7,7 +7,8 @@ import {
   type Usage,
   ZERO_USAGE,
 } from '../shared/domain/types.ts';
-import { encodeToolMessage, toModelMessages } from './agent-loop-messages.ts';
+import { encodeToolMessage, toModelConversation } from './agent-loop-messages.ts';
+import { compactContext } from './context-window.ts';
 import { isAbortError, toRunError } from './models/errors.ts';
 import { type ModelRetryPolicy, withModelRetries } from './models/model-retry.ts';
 
@@ -87,6 +88,13 @@ export interface AgentLoopOptions {
   toolMessageId?: (toolCallId: string) => string;
   /** Results (and errors) longer than this many characters of JSON are cut; default 16 KiB. */
   maxToolResultChars?: number;
+  /**
+   * Most estimated tokens (`context-window.ts`) of system prompt and messages one model call may
+   * send. Before every model step the messages are compacted to fit (older tool results cleared,
+   * then older turns dropped), and each compaction is reported as a `context-compacted` log
+   * event. Absent: no limit.
+   */
+  contextBudget?: number;
   sink: LoopSink;
 }
 
@@ -171,8 +179,13 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<LoopResul
   const toolMessageId = options.toolMessageId ?? ((id: string) => `tool-${id}`);
   const maxResultChars = options.maxToolResultChars ?? DEFAULT_MAX_TOOL_RESULT_CHARS;
   let failure: { error: unknown } | undefined;
-  /** A sink failure inside the model retries, which reach the loop only as a model error. */
+  /**
+   * A sink failure inside the model retries or `prepareStep` (the compaction log), which reach
+   * the loop only as a model error.
+   */
   let retrySinkFailure: { error: unknown } | undefined;
+  const conversation = toModelConversation(options.history, options.prompt, options.continuation);
+  const { contextBudget } = options;
 
   const completeMessage = async () => {
     if (!current) return;
@@ -203,12 +216,38 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<LoopResul
     const result = streamText({
       model,
       system: options.system,
-      messages: toModelMessages(options.history, options.prompt, options.continuation),
+      messages: conversation.messages,
       tools: options.tools,
       // maxTurns tool steps, then one last call that must answer without tools.
       stopWhen: stepCountIs(options.maxTurns + 1),
-      prepareStep: ({ stepNumber }) =>
-        stepNumber >= options.maxTurns ? { toolChoice: 'none' as const } : undefined,
+      prepareStep: async ({ stepNumber, messages }) => {
+        const toolChoice = stepNumber >= options.maxTurns ? ('none' as const) : undefined;
+        if (contextBudget === undefined) return toolChoice ? { toolChoice } : undefined;
+        // Compacted from the whole conversation every step (the SDK hands over every message,
+        // never what an earlier step sent), so a long tool loop stays under the budget too.
+        const compaction = compactContext({
+          system: options.system,
+          messages,
+          budget: contextBudget,
+          promptIndex: conversation.promptIndex,
+        });
+        if (!compaction.compacted) return toolChoice ? { toolChoice } : undefined;
+        try {
+          await sink.log('context-compacted', {
+            step: stepNumber + 1,
+            budget: compaction.budget,
+            estimatedTokensBefore: compaction.estimatedTokensBefore,
+            estimatedTokensAfter: compaction.estimatedTokensAfter,
+            clearedToolResults: compaction.clearedToolResults,
+            droppedMessages: compaction.droppedMessages,
+          });
+        } catch (error) {
+          // Reaches the loop only as a model error; rethrown as the sink's own below.
+          retrySinkFailure = { error };
+          throw error;
+        }
+        return { toolChoice, messages: compaction.messages };
+      },
       // Retried above instead, so that each retry is logged and Retry-After is capped.
       maxRetries: 0,
       abortSignal,

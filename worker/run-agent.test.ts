@@ -8,7 +8,9 @@ import { createSilentLogger } from '../shared/logger.ts';
 import type { EventBus } from '../shared/ports/event-bus.ts';
 import { JobAbortReason, type JobContext } from '../shared/ports/job-queue.ts';
 import type { NewRun, Store } from '../shared/ports/store.ts';
+import { createSecretResolver } from '../shared/secrets/secret-resolver.ts';
 import { createModelRegistry } from './models/registry.ts';
+import { createTenantModels } from './models/tenant-models.ts';
 import { createRunAgentHandler } from './run-agent.ts';
 
 /**
@@ -36,7 +38,11 @@ const handler = () =>
   createRunAgentHandler({
     store: store!,
     bus: bus!,
-    models: createModelRegistry([]),
+    models: createTenantModels({
+      registry: createModelRegistry([]),
+      providers: store.providers,
+      secrets: createSecretResolver(store.secrets, null),
+    }),
     logger: createSilentLogger(),
     maxRetries: 0,
   });

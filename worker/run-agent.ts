@@ -12,18 +12,33 @@ import {
   type RunJob,
 } from '../shared/ports/job-queue.ts';
 import type { Store } from '../shared/ports/store.ts';
+import { createRedactor, type Redactor } from '../shared/secrets/references.ts';
+import {
+  createSecretResolver,
+  type SecretResolver,
+  SecretUnavailableError,
+} from '../shared/secrets/secret-resolver.ts';
 import { announceRunStatus, publishRunStatus } from '../shared/services/run-status.ts';
 import { isOverdue, timeOutRun, timeoutError } from '../shared/services/run-timeouts.ts';
+import { resolveSkills } from '../shared/services/skills.ts';
 import { runAgentLoop } from './agent-loop.ts';
+import { DEFAULT_CONTEXT_BUDGET_TOKENS } from './context-window.ts';
 import type { ModelRetryPolicy } from './models/model-retry.ts';
+import type { ResolvedModel } from './models/tenant-models.ts';
 import { inspectEarlierAttempts } from './run-attempts.ts';
+import { buildSystemPrompt } from './system-prompt.ts';
 import { resolveAgentServers } from './tools/agent-servers.ts';
 import { openRunTools, type RunTools } from './tools/mcp-tools.ts';
+import { openServerSecrets } from './tools/server-secrets.ts';
 import type { RunMetrics } from './worker-metrics.ts';
 
-/** Resolves a `provider:model` string to a model the AI SDK can call. */
+/** Resolves a tenant's `provider:model` string to a model the AI SDK can call. */
 export interface ModelResolver {
-  resolve(model: string): LanguageModelV3;
+  /**
+   * The tenant's provider record of that name first, then the deployment's providers.
+   * Rejects with `SecretUnavailableError` when a record's key cannot be opened.
+   */
+  resolve(tenantId: string, model: string): Promise<ResolvedModel>;
 }
 
 export interface RunAgentDeps {
@@ -39,6 +54,16 @@ export interface RunAgentDeps {
   busyRetryMs?: number;
   /** Run durations and tokens by model. Absent: nothing is counted. */
   metrics?: RunMetrics;
+  /**
+   * Opens the secrets MCP servers reference (`{{secret:NAME}}`). Absent: a run whose servers
+   * reference secrets fails SECRETS_UNAVAILABLE.
+   */
+  secrets?: SecretResolver;
+  /**
+   * Context budget in estimated tokens of an agent without its own (`CONTEXT_BUDGET_TOKENS`);
+   * default {@link DEFAULT_CONTEXT_BUDGET_TOKENS}.
+   */
+  contextBudgetTokens?: number;
   /** MCP tool limits (`MCP_*`); absent: the defaults of `tools/mcp-tools.ts` and the loop. */
   tools?: {
     /** Limit of connecting to a server and listing its tools, in ms. */
@@ -89,6 +114,7 @@ type Outcome =
 export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
   const { store, bus, logger } = deps;
   const busyRetryMs = deps.busyRetryMs ?? 200;
+  const secrets = deps.secrets ?? createSecretResolver(store.secrets, null);
 
   return async (job: RunJob, context: JobContext): Promise<JobOutcome> => {
     const [found] = await store.runs.getMany(job.tenantId, [job.runId]);
@@ -131,9 +157,10 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
     return undefined;
   };
 
-  function publish(run: Run, body: EventBody) {
+  /** Publishes an event of the run; with `redact`, the run's secret values never reach it. */
+  function publish(run: Run, body: EventBody, redact?: Redactor) {
     return bus.publish({
-      ...body,
+      ...(redact ? redact.value(body) : body),
       tenantId: run.tenantId,
       workflowId: run.workflowId,
       runId: run.id,
@@ -159,9 +186,11 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
   async function persistMessage(
     run: Run,
     message: Pick<Message, 'id' | 'role' | 'content'>,
+    redact?: Redactor,
   ): Promise<void> {
+    const content = redact ? redact.text(message.content) : message.content;
     const [stored] = await store.messages.append([
-      { ...message, tenantId: run.tenantId, workflowId: run.workflowId, runId: run.id },
+      { ...message, content, tenantId: run.tenantId, workflowId: run.workflowId, runId: run.id },
     ]);
     if (!stored) throw new Error(`message ${message.id} was not stored`);
     // Stored first, then announced: a client that re-reads after the event sees it.
@@ -209,17 +238,25 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
       };
     }
     let model: LanguageModelV3;
+    // Every secret value this run opens (a provider key, MCP env and headers) is replaced by
+    // `[secret:NAME]` in whatever it stores, publishes or logs.
+    let redact: Redactor;
     try {
-      model = deps.models.resolve(workflow.model ?? agent.model);
+      const resolved = await deps.models.resolve(run.tenantId, workflow.model ?? agent.model);
+      model = resolved.model;
+      redact = createRedactor(resolved.secrets);
     } catch (error) {
       return {
         status: 'FAILED',
         output: null,
         usage: base,
-        error: {
-          code: 'MODEL_UNAVAILABLE',
-          message: error instanceof Error ? error.message : 'The model cannot be resolved.',
-        },
+        error:
+          error instanceof SecretUnavailableError
+            ? { code: error.code, message: error.message }
+            : {
+                code: 'MODEL_UNAVAILABLE',
+                message: error instanceof Error ? error.message : 'The model cannot be resolved.',
+              },
       };
     }
 
@@ -263,11 +300,29 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
     let result: Awaited<ReturnType<typeof runAgentLoop>>;
     let runTools: RunTools | undefined;
     try {
+      // The agent's skills (by id and tag) and the workflow's, each once, in prompt order.
+      const skills = await resolveSkills(store, run.tenantId, {
+        ids: [...agent.skillIds, ...workflow.skillIds],
+        tags: agent.skillTags,
+      });
       // The agent's MCP servers are connected for this run only and closed when it ends.
       const servers = await resolveAgentServers(store, agent);
       if (servers.length > 0) {
+        let opened: Awaited<ReturnType<typeof openServerSecrets>>;
         try {
-          runTools = await openRunTools(servers, { ...deps.tools, signal });
+          opened = await openServerSecrets(run.tenantId, servers, secrets);
+        } catch (error) {
+          if (!(error instanceof SecretUnavailableError)) throw error;
+          return {
+            status: 'FAILED',
+            output: null,
+            usage: base,
+            error: { code: error.code, message: error.message },
+          };
+        }
+        redact = redact.with(opened.secrets);
+        try {
+          runTools = await openRunTools(opened.servers, { ...deps.tools, signal, redact });
         } catch (error) {
           // Cancelled while connecting: the loop below ends the run CANCELLED at once.
           if (!signal.aborted) {
@@ -288,7 +343,9 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
         toolMessageId: (toolCallId) => `${run.id}-t-${toolCallId}`,
         maxToolResultChars: deps.tools?.maxResultChars,
         model,
-        system: agent.systemPrompt,
+        system: buildSystemPrompt(agent.systemPrompt, skills),
+        contextBudget:
+          agent.contextBudget ?? deps.contextBudgetTokens ?? DEFAULT_CONTEXT_BUDGET_TOKENS,
         history: conversation.filter((m) => m.runId !== run.id),
         prompt: run.prompt,
         continuation,
@@ -299,7 +356,7 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
         newMessageId: () => `${run.id}-a${++assistantCount}-${run.attempt}`,
         sink: {
           delta: async (messageId, delta) => {
-            await publish(run, { type: 'MessageDeltaEvent', messageId, delta });
+            await publish(run, { type: 'MessageDeltaEvent', messageId, delta }, redact);
           },
           message: async (message) => {
             // Interrupted by the shutdown: not complete, so not stored; the next attempt
@@ -309,7 +366,7 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
               return;
             }
             await fence(run);
-            await persistMessage(run, message);
+            await persistMessage(run, message, redact);
           },
           usage: async (usage) => {
             const total = addUsage(base, usage);
@@ -317,10 +374,10 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
             await publish(run, { type: 'UsageEvent', usage: total });
           },
           log: async (event, detail) => {
-            await publish(run, { type: 'LogEvent', event, detail });
+            await publish(run, { type: 'LogEvent', event, detail }, redact);
           },
           toolCall: async (report) => {
-            await publish(run, { type: 'ToolCallEvent', ...report });
+            await publish(run, { type: 'ToolCallEvent', ...report }, redact);
           },
         },
       });
@@ -333,7 +390,7 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
     }
     deps.metrics?.tokensUsed(workflow.model ?? agent.model, result.usage);
     const usage = addUsage(base, result.usage);
-    const output = result.output ?? null;
+    const output = result.output == null ? null : redact.text(result.output);
     if (result.status === 'CANCELLED') {
       if (handingBack()) {
         await publish(run, {
@@ -352,8 +409,13 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
       }
       return { status: 'CANCELLED', output, usage };
     }
-    if (result.status === 'FAILED')
-      logger.info({ runId: run.id, error: result.error }, 'run failed');
+    if (result.status === 'FAILED') {
+      // A provider's or tool's error text may echo a header or key: redacted before it is
+      // logged and stored.
+      const error = redact.value(result.error);
+      logger.info({ runId: run.id, error }, 'run failed');
+      return { ...result, error, output, usage };
+    }
     return { ...result, output, usage };
   }
 

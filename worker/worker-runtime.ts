@@ -18,6 +18,7 @@ export function startRuntimeWorker(runtime: Runtime) {
     bus: runtime.adapters.bus,
     queue: runtime.adapters.queue,
     models: runtime.models,
+    secrets: runtime.secrets.resolver,
     logger,
     maxRetries: runtime.config.models.maxRetries,
     retryDelays: {
@@ -27,5 +28,6 @@ export function startRuntimeWorker(runtime: Runtime) {
     concurrency: runtime.config.worker.concurrency,
     metrics,
     tools: runtime.config.mcp,
+    contextBudgetTokens: runtime.config.runs.contextBudgetTokens,
   });
 }

@@ -6,7 +6,7 @@
  *
  *   npx tsx bench/micro/idle-heap.ts [N=2000]
  */
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,8 +49,13 @@ async function snapshot(pid: number, dir: string): Promise<string> {
     const added = readdirSync(dir).filter((f) => f.endsWith('.heapsnapshot') && !before.has(f));
     // Written once the file stops growing.
     if (added.length > 0) {
-      await sleep(3_000);
-      return join(dir, added[0]!);
+      const path = join(dir, added[0]!);
+      let size = -1;
+      while (statSync(path).size !== size) {
+        size = statSync(path).size;
+        await sleep(2_000);
+      }
+      return path;
     }
   }
   throw new Error('no heap snapshot was written');

@@ -6,6 +6,8 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 /** A new agent. */
 export type CreateAgentInput = {
+  /** Context budget in estimated tokens (100 to 10000000); absent: the deployment's. */
+  contextBudget?: number | null | undefined;
   /** Free text (up to 2,000 characters). */
   description?: string | null | undefined;
   /** MCP servers the agent uses, by id (default none). */
@@ -16,6 +18,10 @@ export type CreateAgentInput = {
   model: string;
   /** Display name (1–200 characters). */
   name: string;
+  /** Skills the agent uses, by id (default none); an unknown id is NOT_FOUND. */
+  skillIds?: Array<string | number> | null | undefined;
+  /** Skills the agent uses, by tag (default none). */
+  skillTags?: Array<string> | null | undefined;
   /** Instructions given to the model. */
   systemPrompt: string;
 };
@@ -32,6 +38,8 @@ export type CreateWorkflowInput = {
   queueTimeoutMs?: number | null | undefined;
   /** Execution limit of its runs in ms (100 to 604800000); lowers the deployment’s, a higher value has no effect. */
   runTimeoutMs?: number | null | undefined;
+  /** Skills this workflow adds to its agent’s, by id (default none); an unknown id is NOT_FOUND. */
+  skillIds?: Array<string | number> | null | undefined;
   /** Display title. */
   title?: string | null | undefined;
 };
@@ -82,6 +90,8 @@ export type ToolCallStatus =
 
 /** Changes to an agent; absent fields stay as they are. */
 export type UpdateAgentInput = {
+  /** Context budget in estimated tokens; null: the deployment’s from then on. */
+  contextBudget?: number | null | undefined;
   /** Free text; null clears it. */
   description?: string | null | undefined;
   /** Replaces the MCP servers picked by id. */
@@ -92,6 +102,10 @@ export type UpdateAgentInput = {
   model?: string | null | undefined;
   /** Display name (1–200 characters). */
   name?: string | null | undefined;
+  /** Replaces the skills picked by id. */
+  skillIds?: Array<string | number> | null | undefined;
+  /** Replaces the skill tags. */
+  skillTags?: Array<string> | null | undefined;
   /** Instructions given to the model. */
   systemPrompt?: string | null | undefined;
 };

@@ -49,6 +49,15 @@ export interface Agent {
   mcpServerIds: string[];
   /** … and by tag: every server carrying one of these tags (the union, each server once). */
   mcpServerTags: string[];
+  /** Skills added to the agent's system prompt, by id … */
+  skillIds: string[];
+  /** … and by tag: every skill carrying one of these tags (the union, each skill once). */
+  skillTags: string[];
+  /**
+   * Most estimated tokens (system prompt and messages) one model call may send; older context is
+   * compacted to fit. Null: the deployment's `CONTEXT_BUDGET_TOKENS`.
+   */
+  contextBudget: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -71,6 +80,8 @@ export interface Workflow {
    * (`RUN_TIMEOUT_MS`); null: the deployment's.
    */
   runTimeoutMs: number | null;
+  /** Skills this workflow adds to its agent's (by id; deleted skills are removed from the list). */
+  skillIds: string[];
   createdAt: Date;
 }
 
@@ -184,6 +195,71 @@ export interface McpServer {
   /** Tool names agents may call; empty means every tool the server lists. */
   allowedTools: string[];
   tags: string[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/**
+ * A skill: named instructions that agents (by id or tag) and workflows (by id) add to the system
+ * prompt of their runs.
+ */
+export interface Skill {
+  id: string;
+  tenantId: string;
+  name: string;
+  /** One line on what the skill is for; shown with it in the system prompt. */
+  description: string | null;
+  /** The text injected into the system prompt. */
+  instructions: string;
+  tags: string[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/**
+ * A secret: a named value of a tenant, stored encrypted (AES-256-GCM, see shared/secrets). The
+ * value itself never leaves the store except to be opened where it is used; the API shows
+ * `maskedSuffix` at most.
+ */
+export interface Secret {
+  id: string;
+  tenantId: string;
+  /** Unique per tenant, immutable (it is bound into the ciphertext); `{{secret:NAME}}` names it. */
+  name: string;
+  description: string | null;
+  /** The value's last 4 characters when it has at least 12; null otherwise. */
+  maskedSuffix: string | null;
+  /** Which key sealed the value, with the IV, tag and ciphertext (base64). */
+  sealed: {
+    keyId: string;
+    iv: string;
+    authTag: string;
+    ciphertext: string;
+  };
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** The wire formats a provider record can speak (as the deployment's providers). */
+export const PROVIDER_TYPES = ['openai', 'anthropic', 'openai-compatible'] as const;
+export type ProviderType = (typeof PROVIDER_TYPES)[number];
+
+/**
+ * A model provider of a tenant (bring your own key). Model strings `name:model` resolve to the
+ * tenant's provider of that name first, then to the deployment's.
+ */
+export interface Provider {
+  id: string;
+  tenantId: string;
+  /** Unique per tenant, immutable; the prefix of model strings. */
+  name: string;
+  type: ProviderType;
+  /** API root including the version segment; null: the vendor's (required for openai-compatible). */
+  baseURL: string | null;
+  /** The name of the secret holding the API key; null: no key. */
+  apiKeySecret: string | null;
+  /** Extra request headers; values may hold `{{secret:NAME}}` references. */
+  headers: Record<string, string>;
   createdAt: Date;
   updatedAt: Date;
 }

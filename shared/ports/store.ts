@@ -5,9 +5,12 @@ import type {
   McpTransport,
   Message,
   MessageRole,
+  Provider,
   Run,
   RunError,
   RunStatus,
+  Secret,
+  Skill,
   Usage,
   Workflow,
 } from '../domain/types.ts';
@@ -28,6 +31,12 @@ export interface Store {
   readonly tokens: TokenStore;
   /** MCP servers agents may use for tools. */
   readonly mcpServers: McpServerStore;
+  /** Encrypted secrets (values sealed by the caller). */
+  readonly secrets: SecretStore;
+  /** Model providers of tenants (bring your own key). */
+  readonly providers: ProviderStore;
+  /** Skills agents and workflows add to the system prompt. */
+  readonly skills: SkillStore;
   /** Creates tables/collections and indexes. Idempotent; safe to run from every process on start. */
   init(): Promise<void>;
   /** Resolves when the backing database answers; used by `/readyz`. */
@@ -45,6 +54,12 @@ export interface NewAgent {
   mcpServerIds?: string[];
   /** Default none. */
   mcpServerTags?: string[];
+  /** Default none. */
+  skillIds?: string[];
+  /** Default none. */
+  skillTags?: string[];
+  /** Default null (the deployment's budget). */
+  contextBudget?: number | null;
 }
 
 export interface AgentPatch {
@@ -54,6 +69,9 @@ export interface AgentPatch {
   description?: string | null;
   mcpServerIds?: string[];
   mcpServerTags?: string[];
+  skillIds?: string[];
+  skillTags?: string[];
+  contextBudget?: number | null;
 }
 
 export interface AgentStore {
@@ -95,6 +113,32 @@ export interface McpServerStore {
   delete(tenantId: string, id: string): Promise<boolean>;
 }
 
+export interface NewSkill {
+  tenantId: string;
+  name: string;
+  description: string | null;
+  instructions: string;
+  tags: string[];
+}
+
+export type SkillPatch = Partial<Omit<NewSkill, 'tenantId'>>;
+
+export interface SkillStore {
+  create(input: NewSkill): Promise<Skill>;
+  getMany(tenantId: string, ids: readonly string[]): Promise<(Skill | null)[]>;
+  /** Newest first. `after` is a skill id. */
+  list(tenantId: string, page: PageArgs): Promise<Page<Skill>>;
+  /** The tenant's skills carrying at least one of `tags`, oldest first (empty tags: none). */
+  listByTags(tenantId: string, tags: readonly string[]): Promise<Skill[]>;
+  /** Applies the fields present in `patch`; null when the skill does not exist. */
+  update(tenantId: string, id: string, patch: SkillPatch): Promise<Skill | null>;
+  /**
+   * Deletes the skill and removes its id from the tenant's agents (`skillIds`) and workflows
+   * (`skillIds`), so no selection names a skill that is gone. True when the skill existed.
+   */
+  delete(tenantId: string, id: string): Promise<boolean>;
+}
+
 export interface NewWorkflow {
   tenantId: string;
   agentId: string;
@@ -105,6 +149,8 @@ export interface NewWorkflow {
   queueTimeoutMs?: number | null;
   /** The workflow's own execution limit in ms (absent or null: the deployment's). */
   runTimeoutMs?: number | null;
+  /** Skills of the workflow by id (default none). */
+  skillIds?: string[];
 }
 
 export interface WorkflowStore {
@@ -114,6 +160,8 @@ export interface WorkflowStore {
   list(tenantId: string, page: PageArgs): Promise<Page<Workflow>>;
   /** How many workflows use the agent (to refuse deleting an agent still in use). */
   countByAgent(tenantId: string, agentId: string): Promise<number>;
+  /** Replaces the workflow's skill ids; null when the workflow does not exist. */
+  setSkillIds(tenantId: string, id: string, skillIds: readonly string[]): Promise<Workflow | null>;
   /** Deletes the workflow with its runs and messages in one atomic step. */
   delete(tenantId: string, id: string): Promise<boolean>;
 }
@@ -322,4 +370,72 @@ export interface TokenStore {
   touch(id: string, at: Date): Promise<void>;
   /** How many tokens are not revoked. */
   countActive(): Promise<number>;
+}
+
+export interface NewSecret {
+  tenantId: string;
+  name: string;
+  description: string | null;
+  maskedSuffix: string | null;
+  sealed: Secret['sealed'];
+}
+
+/** Fields of a secret that may change; absent ones stay. A new value comes sealed with its suffix. */
+export interface SecretPatch {
+  description?: string | null;
+  value?: { sealed: Secret['sealed']; maskedSuffix: string | null };
+}
+
+export interface SecretStore {
+  /** Stores a secret; null (nothing stored) when the tenant already has one of that name. */
+  create(input: NewSecret): Promise<Secret | null>;
+  getMany(tenantId: string, ids: readonly string[]): Promise<(Secret | null)[]>;
+  /** One entry per name, in the order asked, null where the tenant has none of that name. */
+  getByNames(tenantId: string, names: readonly string[]): Promise<(Secret | null)[]>;
+  /** Newest first. `after` is a secret id. */
+  list(tenantId: string, page: PageArgs): Promise<Page<Secret>>;
+  /** Applies the fields present in `patch`; null when the secret does not exist. */
+  update(tenantId: string, id: string, patch: SecretPatch): Promise<Secret | null>;
+  /** True when the secret existed and is now gone. */
+  delete(tenantId: string, id: string): Promise<boolean>;
+  /**
+   * Secrets of every tenant NOT sealed with `keyId`, in id order after `after` (an id), at most
+   * `limit`. Not scoped by tenant: key rotation re-seals them on behalf of the system.
+   */
+  listSealedWithout(keyId: string, after: string | null, limit: number): Promise<Secret[]>;
+  /**
+   * Compare-and-set for rotation: replaces the sealed value only while it still has the IV
+   * `previousIv` (no one changed the value meanwhile). True when it was replaced.
+   */
+  reseal(
+    tenantId: string,
+    id: string,
+    previousIv: string,
+    sealed: Secret['sealed'],
+  ): Promise<boolean>;
+}
+
+export interface NewProvider {
+  tenantId: string;
+  name: string;
+  type: Provider['type'];
+  baseURL: string | null;
+  apiKeySecret: string | null;
+  headers: Record<string, string>;
+}
+
+export type ProviderPatch = Partial<Omit<NewProvider, 'tenantId' | 'name'>>;
+
+export interface ProviderStore {
+  /** Stores a provider; null (nothing stored) when the tenant already has one of that name. */
+  create(input: NewProvider): Promise<Provider | null>;
+  getMany(tenantId: string, ids: readonly string[]): Promise<(Provider | null)[]>;
+  /** The tenant's provider of this name, or null. */
+  getByName(tenantId: string, name: string): Promise<Provider | null>;
+  /** Newest first. `after` is a provider id. */
+  list(tenantId: string, page: PageArgs): Promise<Page<Provider>>;
+  /** Applies the fields present in `patch`; null when the provider does not exist. */
+  update(tenantId: string, id: string, patch: ProviderPatch): Promise<Provider | null>;
+  /** True when the provider existed and is now gone. */
+  delete(tenantId: string, id: string): Promise<boolean>;
 }

@@ -2,10 +2,19 @@ import type { Agent } from '../domain/types.ts';
 import { BadUserInputError, ConflictError, NotFoundError } from '../errors.ts';
 import type { Page, PageArgs } from '../ports/pagination.ts';
 import type { AgentPatch } from '../ports/store.ts';
+import { checkSkillIds, SKILL_LIMITS, skillTags } from './skills.ts';
 import type { ServiceDeps, Viewer } from './types.ts';
-import { limitedText, optionalText, requiredText } from './validation.ts';
+import { intInRange, limitedText, optionalText, requiredText } from './validation.ts';
 
 export const AGENT_LIMITS = { name: 200, systemPrompt: 200_000, description: 2_000 } as const;
+
+/** Bounds of an agent's own context budget, in estimated tokens. */
+export const CONTEXT_BUDGET_LIMITS = { min: 100, max: 10_000_000 } as const;
+
+function contextBudget(value: number | null | undefined): number | null {
+  if (value === null || value === undefined) return null;
+  return intInRange('contextBudget', value, CONTEXT_BUDGET_LIMITS.min, CONTEXT_BUDGET_LIMITS.max);
+}
 
 export interface CreateAgentInput {
   name: string;
@@ -14,6 +23,9 @@ export interface CreateAgentInput {
   description?: string | null;
   mcpServerIds?: readonly string[] | null;
   mcpServerTags?: readonly string[] | null;
+  skillIds?: readonly string[] | null;
+  skillTags?: readonly string[] | null;
+  contextBudget?: number | null;
 }
 
 export interface UpdateAgentInput {
@@ -23,6 +35,10 @@ export interface UpdateAgentInput {
   description?: string | null;
   mcpServerIds?: readonly string[] | null;
   mcpServerTags?: readonly string[] | null;
+  skillIds?: readonly string[] | null;
+  skillTags?: readonly string[] | null;
+  /** Null clears it (the deployment's budget); absent leaves it. */
+  contextBudget?: number | null;
 }
 
 /** Most MCP server ids, and tags, one agent may name. */
@@ -69,8 +85,11 @@ export function createAgentService({ store, models }: Pick<ServiceDeps, 'store' 
         description: optionalText('description', input.description, AGENT_LIMITS.description),
         mcpServerIds: await serverIds(viewer, input.mcpServerIds ?? []),
         mcpServerTags: serverTags(input.mcpServerTags ?? []),
+        skillIds: await checkSkillIds(store, viewer, input.skillIds ?? []),
+        skillTags: skillTags('skillTags', input.skillTags ?? [], SKILL_LIMITS.references),
+        contextBudget: contextBudget(input.contextBudget),
       };
-      models.validate(model);
+      await models.validate(viewer.tenantId, model);
       return store.agents.create(agent);
     },
 
@@ -86,7 +105,7 @@ export function createAgentService({ store, models }: Pick<ServiceDeps, 'store' 
       }
       if (input.model != null) {
         patch.model = input.model.trim();
-        models.validate(patch.model);
+        await models.validate(viewer.tenantId, patch.model);
       }
       if (input.description !== undefined) {
         patch.description = optionalText(
@@ -98,6 +117,14 @@ export function createAgentService({ store, models }: Pick<ServiceDeps, 'store' 
       if (input.mcpServerIds != null)
         patch.mcpServerIds = await serverIds(viewer, input.mcpServerIds);
       if (input.mcpServerTags != null) patch.mcpServerTags = serverTags(input.mcpServerTags);
+      if (input.skillIds != null)
+        patch.skillIds = await checkSkillIds(store, viewer, input.skillIds);
+      if (input.skillTags != null) {
+        patch.skillTags = skillTags('skillTags', input.skillTags, SKILL_LIMITS.references);
+      }
+      if (input.contextBudget !== undefined) {
+        patch.contextBudget = contextBudget(input.contextBudget);
+      }
       const updated = await store.agents.update(viewer.tenantId, id, patch);
       if (!updated) throw new NotFoundError('Agent', id);
       return updated;

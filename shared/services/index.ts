@@ -1,7 +1,10 @@
 import { createAgentService } from './agents.ts';
 import { createEventService } from './events.ts';
 import { createMcpServerService } from './mcp-servers.ts';
+import { createProviderService } from './providers.ts';
 import { createRunService } from './runs.ts';
+import { createSecretService } from './secrets.ts';
+import { createSkillService } from './skills.ts';
 import type { ServiceDeps } from './types.ts';
 import { createWorkflowService } from './workflows.ts';
 
@@ -15,6 +18,9 @@ export function createServices(deps: ServiceDeps) {
     runs: createRunService(deps),
     events: createEventService(deps),
     mcpServers: createMcpServerService(deps),
+    secrets: createSecretService(deps),
+    providers: createProviderService(deps),
+    skills: createSkillService(deps),
   };
 }
 

@@ -2,6 +2,7 @@ import { MCP_TRANSPORTS, type McpServer, type McpTransport } from '../domain/typ
 import { BadUserInputError, NotFoundError } from '../errors.ts';
 import type { Page, PageArgs } from '../ports/pagination.ts';
 import type { McpServerPatch, NewMcpServer } from '../ports/store.ts';
+import { checkSecretReferences } from './secrets.ts';
 import type { ServiceDeps, Viewer } from './types.ts';
 import { requiredText } from './validation.ts';
 
@@ -60,7 +61,8 @@ function stringList(field: string, value: readonly string[] | null | undefined):
   return list;
 }
 
-function stringMap(field: string, value: unknown): Record<string, string> {
+/** A JSON object of at most 100 string values of up to 1,000 characters (env, headers). */
+export function stringMap(field: string, value: unknown): Record<string, string> {
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new BadUserInputError(`${field} must be an object of string values.`, { field });
@@ -118,6 +120,14 @@ export function createMcpServerService({
   mcpProbe,
   mcpAllowStdio = true,
 }: Pick<ServiceDeps, 'store'> & { mcpProbe?: McpProbe; mcpAllowStdio?: boolean }) {
+  /** `{{secret:NAME}}` in env values and headers must name the tenant's secrets. */
+  async function checkReferences(viewer: Viewer, server: McpServerPatch): Promise<void> {
+    for (const field of ['env', 'headers'] as const) {
+      const map = server[field];
+      if (map) await checkSecretReferences(store, viewer.tenantId, field, Object.values(map));
+    }
+  }
+
   async function get(viewer: Viewer, id: string): Promise<McpServer> {
     const [server] = await store.mcpServers.getMany(viewer.tenantId, [id]);
     if (!server) throw new NotFoundError('McpServer', id);
@@ -142,6 +152,7 @@ export function createMcpServerService({
         tags: stringList('tags', input.tags),
       };
       checkConnection(server, mcpAllowStdio);
+      await checkReferences(viewer, server);
       return store.mcpServers.create(server);
     },
 
@@ -160,6 +171,7 @@ export function createMcpServerService({
       }
       if (input.tags != null) patch.tags = stringList('tags', input.tags);
       checkConnection({ ...current, ...patch }, mcpAllowStdio);
+      await checkReferences(viewer, patch);
       const updated = await store.mcpServers.update(viewer.tenantId, id, patch);
       if (!updated) throw new NotFoundError('McpServer', id);
       return updated;

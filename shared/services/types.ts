@@ -2,6 +2,7 @@ import type { Logger } from '../logger.ts';
 import type { EventBus } from '../ports/event-bus.ts';
 import type { JobQueue } from '../ports/job-queue.ts';
 import type { Store } from '../ports/store.ts';
+import type { SecretCipher } from '../secrets/secret-cipher.ts';
 import type { McpProbe } from './mcp-servers.ts';
 
 /** Who is asking. Every service call is scoped to the viewer's tenant. */
@@ -11,10 +12,10 @@ export interface Viewer {
   tokenId?: string;
 }
 
-/** Checks a `provider:model` string against the deployment's providers. */
+/** Checks a `provider:model` string against the tenant's provider records and the deployment's. */
 export interface ModelValidator {
-  /** Throws `BadUserInputError` for a malformed string or an unknown provider or model. */
-  validate(model: string): void;
+  /** Rejects with `BadUserInputError` for a malformed string or an unknown provider or model. */
+  validate(tenantId: string, model: string): Promise<void>;
 }
 
 export interface ServiceLimits {
@@ -41,4 +42,6 @@ export interface ServiceDeps {
   mcpProbe?: McpProbe;
   /** Whether MCP servers may use the stdio transport (default true). */
   mcpAllowStdio?: boolean;
+  /** Seals secret values (SECRETS_KEYS); absent or null: secrets cannot be stored (FORBIDDEN). */
+  secretCipher?: SecretCipher | null;
 }

@@ -1,6 +1,7 @@
 import type { Message, Workflow } from '../domain/types.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import type { Page, PageArgs } from '../ports/pagination.ts';
+import { checkSkillIds } from './skills.ts';
 import type { ServiceDeps, Viewer } from './types.ts';
 import { intInRange, optionalText } from './validation.ts';
 
@@ -20,6 +21,8 @@ export interface CreateWorkflowInput {
   queueTimeoutMs?: number | null;
   /** Lowers the deployment's execution limit for this workflow's runs (ms). */
   runTimeoutMs?: number | null;
+  /** Skills this workflow adds to its agent's, by id. */
+  skillIds?: readonly string[] | null;
 }
 
 function optionalTimeout(field: string, value: number | null | undefined): number | null {
@@ -49,9 +52,10 @@ export function createWorkflowService({
       const queueTimeoutMs = optionalTimeout('queueTimeoutMs', input.queueTimeoutMs);
       const runTimeoutMs = optionalTimeout('runTimeoutMs', input.runTimeoutMs);
       const model = input.model?.trim() || null;
-      if (model) models.validate(model);
+      if (model) await models.validate(viewer.tenantId, model);
       const [agent] = await store.agents.getMany(viewer.tenantId, [input.agentId]);
       if (!agent) throw new NotFoundError('Agent', input.agentId);
+      const skillIds = await checkSkillIds(store, viewer, input.skillIds ?? []);
       return store.workflows.create({
         tenantId: viewer.tenantId,
         agentId: agent.id,
@@ -60,7 +64,18 @@ export function createWorkflowService({
         maxTurns,
         queueTimeoutMs,
         runTimeoutMs,
+        skillIds,
       });
+    },
+
+    /** Replaces the workflow's own skills; runs that start afterwards use them. */
+    async setSkills(viewer: Viewer, id: string, skillIds: readonly string[]): Promise<Workflow> {
+      const [workflow] = await store.workflows.getMany(viewer.tenantId, [id]);
+      if (!workflow) throw new NotFoundError('Workflow', id);
+      const checked = await checkSkillIds(store, viewer, skillIds);
+      const updated = await store.workflows.setSkillIds(viewer.tenantId, id, checked);
+      if (!updated) throw new NotFoundError('Workflow', id);
+      return updated;
     },
 
     /** Refuses while a run is queued or running; otherwise removes runs, messages and events. */

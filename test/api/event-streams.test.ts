@@ -42,7 +42,7 @@ function subscribe(query: string, variables: Record<string, unknown>) {
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     const decoder = new TextDecoder();
     try {
-      for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
         raw += decoder.decode(chunk, { stream: true });
         let end = raw.indexOf('\n\n');
         while (end >= 0) {

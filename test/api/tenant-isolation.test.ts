@@ -32,7 +32,7 @@ import { createTestApp, type GraphQLResponse, type TestApp } from '../support/te
  */
 
 type Kind = 'query' | 'mutation' | 'subscription';
-type ObjectKind = 'agent' | 'workflow' | 'run' | 'mcpServer';
+type ObjectKind = 'agent' | 'workflow' | 'run' | 'mcpServer' | 'skill' | 'secret' | 'provider';
 
 interface Operation {
   kind: Kind;
@@ -46,6 +46,9 @@ interface Operation {
 
 /** Selection depth of generated queries: deep enough for runs and messages of a workflow. */
 const SELECTION_DEPTH = 4;
+
+/** The name of a secret each tenant has, with a value of its own. */
+const SHARED_SECRET_NAME = 'ISOLATION_KEY';
 
 function rootFields(kind: Kind): GraphQLField<unknown, unknown>[] {
   const type =
@@ -64,10 +67,19 @@ function objectKindOf(argName: string, fieldName: string): ObjectKind {
     workflowId: 'workflow',
     runId: 'run',
     mcpServerIds: 'mcpServer',
+    skillIds: 'skill',
   };
   if (byName[argName]) return byName[argName];
   if (argName === 'id') {
-    const kinds = { agent: 'agent', workflow: 'workflow', run: 'run', mcpserver: 'mcpServer' };
+    const kinds = {
+      agent: 'agent',
+      workflow: 'workflow',
+      run: 'run',
+      mcpserver: 'mcpServer',
+      skill: 'skill',
+      secret: 'secret',
+      provider: 'provider',
+    };
     const matches = Object.entries(kinds).filter(([word]) =>
       fieldName.toLowerCase().includes(word),
     );
@@ -109,9 +121,17 @@ function inputValue(
         if (name === 'idempotencyKey') return `isolation-${newId()}`;
         // An MCP server endpoint where nothing listens (testMcpServer fails fast).
         if (name === 'url') return 'http://127.0.0.1:9/mcp';
+        // Secret and provider names follow patterns and are unique per tenant.
+        if (name === 'name' && /Secret$/.test(fieldName)) return `ISOLATION_${newId()}`;
+        if (name === 'name' && /Provider$/.test(fieldName)) return `iso-${newId().toLowerCase()}`;
+        if (name === 'baseURL') return 'http://127.0.0.1:9/v1';
+        // A secret both tenants have (see beforeAll), so either may name it as a provider key.
+        if (name === 'apiKeySecret') return SHARED_SECRET_NAME;
         return `written by the isolation test into ${fieldName}`;
       case 'Int':
         if (name === 'first') return 100;
+        // An agent's context budget, in tokens (at least 100).
+        if (name === 'contextBudget') return 4_000;
         if (/Ms$/.test(name)) return 60_000;
         if (/Seconds$/.test(name)) return 60;
         return 3;
@@ -171,7 +191,15 @@ function sentArgs(kind: Kind, field: GraphQLField<unknown, unknown>): GraphQLArg
 function buildOperation(kind: Kind, field: GraphQLField<unknown, unknown>): Operation {
   const args = sentArgs(kind, field);
   const found = { id: false };
-  const probe = { agent: 'a', workflow: 'w', run: 'r', mcpServer: 'm' };
+  const probe = {
+    agent: 'a',
+    workflow: 'w',
+    run: 'r',
+    mcpServer: 'm',
+    skill: 's',
+    secret: 'x',
+    provider: 'p',
+  };
   for (const arg of args) inputValue(arg.type, arg.name, field.name, probe, found);
   const declarations = args.map((a) => `$${a.name}: ${String(a.type)}`).join(', ');
   const passed = args.map((a) => `${a.name}: $${a.name}`).join(', ');
@@ -206,6 +234,16 @@ let ids: Record<ObjectKind, string>;
 /** Strings of tenant A that must never reach tenant B: ids and contents. */
 let secrets: string[];
 
+/** Every string value (not key) in a response: "secret" is also a field name. */
+function leafText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map(leafText).join('\n');
+  if (value !== null && typeof value === 'object') {
+    return Object.values(value).map(leafText).join('\n');
+  }
+  return String(value);
+}
+
 async function newObjects(client: ReturnType<TestApp['as']>, prompt: string) {
   const { createMcpServer } = await client.data<{ createMcpServer: { id: string } }>(
     'mutation ($input: CreateMcpServerInput!) { createMcpServer(input: $input) { id } }',
@@ -220,13 +258,54 @@ async function newObjects(client: ReturnType<TestApp['as']>, prompt: string) {
       },
     },
   );
+  const { createSkill } = await client.data<{ createSkill: { id: string } }>(
+    'mutation ($input: CreateSkillInput!) { createSkill(input: $input) { id } }',
+    {
+      input: {
+        name: 'secret skill of A',
+        instructions: 'secret instructions of A',
+        tags: ['secret-skill-tag-of-A'],
+      },
+    },
+  );
+  const secretName = `secret_of_A_${newId()}`;
+  const { createSecret } = await client.data<{ createSecret: { id: string } }>(
+    'mutation ($input: CreateSecretInput!) { createSecret(input: $input) { id } }',
+    {
+      input: {
+        name: secretName,
+        value: 'secret value of A, never shown',
+        description: 'secret description of A',
+      },
+    },
+  );
+  const { createProvider } = await client.data<{ createProvider: { id: string } }>(
+    'mutation ($input: CreateProviderInput!) { createProvider(input: $input) { id } }',
+    {
+      input: {
+        name: `secret-provider-${newId().toLowerCase()}`,
+        type: 'OPENAI_COMPATIBLE',
+        baseURL: 'http://127.0.0.1:9/secret-of-A/v1',
+        apiKeySecret: secretName,
+        headers: { 'x-a': 'secret header of A' },
+      },
+    },
+  );
   const { createAgent } = await client.data<{ createAgent: { id: string } }>(
     'mutation ($input: CreateAgentInput!) { createAgent(input: $input) { id } }',
-    { input: { name: 'A agent', systemPrompt: 'secret system prompt of A', model: 'demo:echo' } },
+    {
+      input: {
+        name: 'A agent',
+        systemPrompt: 'secret system prompt of A',
+        model: 'demo:echo',
+        skillIds: [createSkill.id],
+        skillTags: ['secret-skill-tag-of-A'],
+      },
+    },
   );
   const { createWorkflow } = await client.data<{ createWorkflow: { id: string } }>(
     'mutation ($input: CreateWorkflowInput!) { createWorkflow(input: $input) { id } }',
-    { input: { agentId: createAgent.id, title: 'secret title of A' } },
+    { input: { agentId: createAgent.id, title: 'secret title of A', skillIds: [createSkill.id] } },
   );
   const { sendPrompt } = await client.data<{ sendPrompt: { id: string } }>(
     'mutation ($input: SendPromptInput!) { sendPrompt(input: $input) { id } }',
@@ -237,6 +316,9 @@ async function newObjects(client: ReturnType<TestApp['as']>, prompt: string) {
     workflow: createWorkflow.id,
     run: sendPrompt.id,
     mcpServer: createMcpServer.id,
+    skill: createSkill.id,
+    secret: createSecret.id,
+    provider: createProvider.id,
   };
 }
 
@@ -267,6 +349,17 @@ beforeAll(async () => {
   });
   a = t.as(await t.createToken(`tenant-a-${newId()}`, 'a'));
   b = t.as(await t.createToken(`tenant-b-${newId()}`, 'b'));
+  for (const [client, value] of [
+    [a, 'secret shared-name value of A'],
+    [b, 'value of B'],
+  ] as const) {
+    await client.data(
+      'mutation ($input: CreateSecretInput!) { createSecret(input: $input) { id } }',
+      {
+        input: { name: SHARED_SECRET_NAME, value },
+      },
+    );
+  }
 
   // A finished run (messages, events, usage) and an active one on the same workflow.
   const first = await newObjects(a, 'secret prompt of A');
@@ -287,6 +380,9 @@ beforeAll(async () => {
     workflow: first.workflow,
     run: sendPrompt.id,
     mcpServer: first.mcpServer,
+    skill: first.skill,
+    secret: first.secret,
+    provider: first.provider,
   };
   const { workflow } = await a.data<{
     workflow: { messages: { edges: { node: { id: string } }[] } };
@@ -327,7 +423,15 @@ describe("tenant B and tenant A's objects", () => {
   it.each(operations.map((op) => [`${op.kind} ${op.field}`, op] as const))(
     '%s: B cannot read, list, stream, change, cancel or delete what A owns',
     async (_, op) => {
-      const missing = { agent: newId(), workflow: newId(), run: newId(), mcpServer: newId() };
+      const missing = {
+        agent: newId(),
+        workflow: newId(),
+        run: newId(),
+        mcpServer: newId(),
+        skill: newId(),
+        secret: newId(),
+        provider: newId(),
+      };
       if (op.kind === 'subscription') {
         // What B gets: the stream's data if any (there must be none), else the error.
         const outcome = (variables: Record<string, unknown>) =>
@@ -362,9 +466,9 @@ describe("tenant B and tenant A's objects", () => {
         expect(result.errors).toBeUndefined();
       }
       // Nothing of A's in B's data: no id, no content.
-      const data = JSON.stringify(result.data ?? null);
+      const data = leafText(result.data ?? null);
       for (const secret of secrets) expect(data).not.toContain(secret);
-      expect(JSON.stringify(result)).not.toContain('secret');
+      expect(leafText(result)).not.toContain('secret');
     },
   );
 

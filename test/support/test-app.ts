@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { type Client, createClient } from 'graphql-sse';
 import type { Registry } from 'prom-client';
 import type { TypedDocumentString } from '../../sdk/gql/graphql.ts';
@@ -14,9 +15,12 @@ import { DEFAULT_TENANT_ID } from '../../shared/domain/types.ts';
 import { createSilentLogger } from '../../shared/logger.ts';
 import { createEventMetrics, createMetricsRegistry, meterEventBus } from '../../shared/metrics.ts';
 import type { Store } from '../../shared/ports/store.ts';
+import { createSecretCipher, type SecretKey } from '../../shared/secrets/secret-cipher.ts';
+import { createSecretResolver } from '../../shared/secrets/secret-resolver.ts';
 import { createServices } from '../../shared/services/index.ts';
 import type { ServiceLimits } from '../../shared/services/types.ts';
 import { createModelRegistry, type ProviderConfig } from '../../worker/models/registry.ts';
+import { createTenantModels } from '../../worker/models/tenant-models.ts';
 import type { RunAgentDeps } from '../../worker/run-agent.ts';
 import { startWorker } from '../../worker/start-worker.ts';
 import { createMcpProbe } from '../../worker/tools/mcp-probe.ts';
@@ -40,6 +44,8 @@ export interface TestAppOptions {
   metrics?: boolean;
   /** MCP tool limits of the worker (default: the production defaults). */
   tools?: RunAgentDeps['tools'];
+  /** Keys that seal secrets (default: one random key); null: none, as without SECRETS_KEYS. */
+  secretKeys?: SecretKey[] | null;
 }
 
 /** A query as text, or a typed document from `graphql()` (sdk/gql) that carries its types. */
@@ -76,7 +82,15 @@ export async function createTestApp(options: TestAppOptions = {}) {
   const bus = registry ? meterEventBus(unmeteredBus, createEventMetrics(registry)) : unmeteredBus;
   const queue = createInProcessJobQueue({ backoffMs: 10 });
   const logger = createSilentLogger();
-  const models = createModelRegistry(options.providers ?? []);
+  const secretKeys =
+    options.secretKeys === undefined ? [{ id: 'test', key: randomBytes(32) }] : options.secretKeys;
+  const secretCipher = secretKeys ? createSecretCipher(secretKeys) : null;
+  const secrets = createSecretResolver(store.secrets, secretCipher);
+  const models = createTenantModels({
+    registry: createModelRegistry(options.providers ?? []),
+    providers: store.providers,
+    secrets,
+  });
   const limits: ServiceLimits = {
     maxPromptChars: 10_000,
     defaultMaxTurns: 10,
@@ -90,7 +104,8 @@ export async function createTestApp(options: TestAppOptions = {}) {
     models,
     limits,
     logger,
-    mcpProbe: createMcpProbe({ connectTimeoutMs: options.tools?.connectTimeoutMs }),
+    mcpProbe: createMcpProbe({ connectTimeoutMs: options.tools?.connectTimeoutMs, secrets }),
+    secretCipher,
   });
   const app = createApp({
     services,
@@ -118,6 +133,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
           bus,
           queue,
           models,
+          secrets,
           logger,
           maxRetries: 0,
           concurrency: 4,

@@ -58,11 +58,17 @@ export interface ModelRegistry {
   providerNames(): string[];
 }
 
-const PROVIDER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+/** A provider name: the prefix of model strings. */
+export const PROVIDER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-type ModelFactory = (modelId: string) => LanguageModelV3;
+/** Creates a provider's models by id. */
+export type ModelFactory = (modelId: string) => LanguageModelV3;
 
-function createFactory(config: ProviderConfig, fetchFn: typeof fetch | undefined): ModelFactory {
+/** The AI SDK provider of one configuration (also used for tenants' provider records). */
+export function createFactory(
+  config: ProviderConfig,
+  fetchFn: typeof fetch | undefined,
+): ModelFactory {
   const apiKey = config.apiKey ?? '';
   const common = { apiKey, headers: config.headers, fetch: fetchFn };
   switch (config.type) {

@@ -5,6 +5,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { dynamicTool, jsonSchema, type ToolSet } from 'ai';
 import type { McpServer } from '../../shared/domain/types.ts';
+import type { Redactor } from '../../shared/secrets/references.ts';
 
 /** Default limit of one tool call, in ms (`MCP_TOOL_TIMEOUT_MS`). */
 export const DEFAULT_MCP_TOOL_TIMEOUT_MS = 60_000;
@@ -32,6 +33,27 @@ export interface McpConnection {
   /** Calls a tool; rejects on a timeout, an abort, or a result the server marks as an error. */
   call(name: string, input: unknown, options: { signal?: AbortSignal }): Promise<unknown>;
   close(): Promise<void>;
+}
+
+/** Options of connecting to MCP servers. */
+export interface McpConnectOptions {
+  connectTimeoutMs?: number;
+  toolTimeoutMs?: number;
+  signal?: AbortSignal;
+  /**
+   * Replaces the secret values the settings were given in everything that comes back (tool
+   * results, tool errors, connect errors): a server may echo a header or environment value.
+   */
+  redact?: Redactor;
+}
+
+/** An error with secret values in its message replaced, in place (its type is kept). */
+function redactError(error: unknown, redact: Redactor | undefined): unknown {
+  if (redact && error instanceof Error) {
+    const message = redact.text(error.message);
+    if (message !== error.message) error.message = message;
+  }
+  return error;
 }
 
 /** Raised when a server cannot be reached or listed; the message says which and why. */
@@ -103,7 +125,7 @@ function resultValue(result: { content?: unknown; structuredContent?: unknown })
  */
 export async function connectMcpServer(
   server: McpServerSettings,
-  options: { connectTimeoutMs?: number; toolTimeoutMs?: number; signal?: AbortSignal } = {},
+  options: McpConnectOptions = {},
 ): Promise<McpConnection> {
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_MCP_CONNECT_TIMEOUT_MS;
   const toolTimeoutMs = options.toolTimeoutMs ?? DEFAULT_MCP_TOOL_TIMEOUT_MS;
@@ -126,9 +148,11 @@ export async function connectMcpServer(
       }));
   } catch (error) {
     await client.close().catch(() => {});
-    if (error instanceof McpConnectError) throw error;
+    if (error instanceof McpConnectError) throw redactError(error, options.redact);
     const reason = error instanceof Error ? error.message : String(error);
-    throw new McpConnectError(`Cannot connect to MCP server "${server.name}": ${reason}`);
+    throw new McpConnectError(
+      `Cannot connect to MCP server "${server.name}": ${options.redact?.text(reason) ?? reason}`,
+    );
   }
   const names = new Set(tools.map((t) => t.name));
   return {
@@ -136,15 +160,22 @@ export async function connectMcpServer(
     tools,
     async call(name, input, { signal }) {
       if (!names.has(name)) throw new Error(`Tool "${name}" is not allowed on "${server.name}".`);
-      const result = await client.callTool(
-        { name, arguments: (input ?? {}) as Record<string, unknown> },
-        undefined,
-        { timeout: toolTimeoutMs, signal },
-      );
-      if (result.isError) {
-        throw new Error(textOf(result.content) || `Tool "${name}" failed.`);
+      let result: Awaited<ReturnType<typeof client.callTool>>;
+      try {
+        result = await client.callTool(
+          { name, arguments: (input ?? {}) as Record<string, unknown> },
+          undefined,
+          { timeout: toolTimeoutMs, signal },
+        );
+      } catch (error) {
+        throw redactError(error, options.redact);
       }
-      return resultValue(result as { content?: unknown; structuredContent?: unknown });
+      if (result.isError) {
+        const text = textOf(result.content) || `Tool "${name}" failed.`;
+        throw new Error(options.redact?.text(text) ?? text);
+      }
+      const value = resultValue(result as { content?: unknown; structuredContent?: unknown });
+      return options.redact ? options.redact.value(value) : value;
     },
     close: () => client.close(),
   };
@@ -163,7 +194,7 @@ export interface RunTools {
  */
 export async function openRunTools(
   servers: readonly McpServerSettings[],
-  options: { connectTimeoutMs?: number; toolTimeoutMs?: number; signal?: AbortSignal } = {},
+  options: McpConnectOptions = {},
 ): Promise<RunTools> {
   const settled = await Promise.allSettled(servers.map((s) => connectMcpServer(s, options)));
   const connections = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));

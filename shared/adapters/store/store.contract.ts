@@ -7,9 +7,12 @@ import { fixtures } from './contract/context.ts';
 import { describeTenantIsolation } from './contract/isolation.ts';
 import { describeMcpServers } from './contract/mcp-servers.ts';
 import { describeMessages } from './contract/messages.ts';
+import { describeProviders } from './contract/providers.ts';
 import { describeRunReliability } from './contract/run-reliability.ts';
 import { describeRunStart } from './contract/run-start.ts';
 import { describeRuns } from './contract/runs.ts';
+import { describeSecrets } from './contract/secrets.ts';
+import { describeSkills } from './contract/skills.ts';
 import { describeTokens } from './contract/tokens.ts';
 import { describeWorkflows } from './contract/workflows.ts';
 
@@ -67,5 +70,8 @@ export function describeStoreContract(name: string, setup: StoreContractSetup): 
     describeTenantIsolation(ctx);
     describeTokens(ctx);
     describeMcpServers(ctx);
+    describeSecrets(ctx);
+    describeProviders(ctx);
+    describeSkills(ctx);
   });
 }

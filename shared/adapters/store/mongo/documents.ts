@@ -4,9 +4,12 @@ import type {
   McpServer,
   Message,
   MessageRole,
+  Provider,
   Run,
   RunError,
   RunStatus,
+  Secret,
+  Skill,
   Usage,
   Workflow,
 } from '../../../domain/types.ts';
@@ -26,8 +29,21 @@ export interface AgentDoc {
   /** Absent on agents stored before MCP tools. */
   mcpServerIds?: string[];
   mcpServerTags?: string[];
+  /** Absent on agents stored before skills and context budgets. */
+  skillIds?: string[];
+  skillTags?: string[];
+  contextBudget?: number | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** A skill (`Skill` with `_id`). */
+export interface SkillDoc extends Omit<Skill, 'id'> {
+  _id: string;
+}
+
+export function toSkill({ _id, ...doc }: SkillDoc): Skill {
+  return { id: _id, ...doc };
 }
 
 /** An MCP server (`McpServer` with `_id`). */
@@ -36,6 +52,24 @@ export interface McpServerDoc extends Omit<McpServer, 'id'> {
 }
 
 export function toMcpServer({ _id, ...doc }: McpServerDoc): McpServer {
+  return { id: _id, ...doc };
+}
+
+/** A secret (`Secret` with `_id`); the value only sealed. */
+export interface SecretDoc extends Omit<Secret, 'id'> {
+  _id: string;
+}
+
+export function toSecret({ _id, ...doc }: SecretDoc): Secret {
+  return { id: _id, ...doc };
+}
+
+/** A tenant's model provider (`Provider` with `_id`). */
+export interface ProviderDoc extends Omit<Provider, 'id'> {
+  _id: string;
+}
+
+export function toProvider({ _id, ...doc }: ProviderDoc): Provider {
   return { id: _id, ...doc };
 }
 
@@ -49,6 +83,8 @@ export interface WorkflowDoc {
   /** Absent in documents written before per-workflow timeouts existed (read as null). */
   queueTimeoutMs?: number | null;
   runTimeoutMs?: number | null;
+  /** Absent in documents written before skills (read as none). */
+  skillIds?: string[];
   /**
    * The lease that serialises run creation for this workflow across processes (no transactions
    * on a standalone server): held by one `runs.create` at a time, expiring by itself if its
@@ -112,6 +148,9 @@ export interface Collections {
   messages: Collection<MessageDoc>;
   tokens: Collection<ApiTokenDoc>;
   mcpServers: Collection<McpServerDoc>;
+  secrets: Collection<SecretDoc>;
+  providers: Collection<ProviderDoc>;
+  skills: Collection<SkillDoc>;
 }
 
 export function collectionsOf(db: Db): Collections {
@@ -122,6 +161,9 @@ export function collectionsOf(db: Db): Collections {
     messages: db.collection<MessageDoc>('messages'),
     tokens: db.collection<ApiTokenDoc>('api_tokens'),
     mcpServers: db.collection<McpServerDoc>('mcp_servers'),
+    secrets: db.collection<SecretDoc>('secrets'),
+    providers: db.collection<ProviderDoc>('providers'),
+    skills: db.collection<SkillDoc>('skills'),
   };
 }
 
@@ -140,6 +182,9 @@ export function toAgent({ _id, ...doc }: AgentDoc): Agent {
     description: doc.description,
     mcpServerIds: doc.mcpServerIds ?? [],
     mcpServerTags: doc.mcpServerTags ?? [],
+    skillIds: doc.skillIds ?? [],
+    skillTags: doc.skillTags ?? [],
+    contextBudget: doc.contextBudget ?? null,
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
   };
@@ -155,6 +200,7 @@ export function toWorkflow({ _id, ...doc }: WorkflowDoc): Workflow {
     maxTurns: doc.maxTurns,
     queueTimeoutMs: doc.queueTimeoutMs ?? null,
     runTimeoutMs: doc.runTimeoutMs ?? null,
+    skillIds: doc.skillIds ?? [],
     createdAt: doc.createdAt,
   };
 }

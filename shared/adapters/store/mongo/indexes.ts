@@ -11,11 +11,28 @@ export async function ensureIndexes({
   messages,
   tokens,
   mcpServers,
+  secrets,
+  providers,
+  skills,
 }: Collections) {
   await Promise.all([
+    // Names are unique per tenant: a duplicate create fails on the index (E11000).
+    secrets.createIndexes([
+      { key: { tenantId: 1, name: 1 }, name: 'secrets_by_name', unique: true },
+      { key: { tenantId: 1, _id: 1 }, name: 'secrets_by_tenant' },
+      { key: { 'sealed.keyId': 1, _id: 1 }, name: 'secrets_by_key' },
+    ]),
+    providers.createIndexes([
+      { key: { tenantId: 1, name: 1 }, name: 'providers_by_name', unique: true },
+      { key: { tenantId: 1, _id: 1 }, name: 'providers_by_tenant' },
+    ]),
     mcpServers.createIndexes([
       { key: { tenantId: 1, _id: 1 }, name: 'mcp_servers_by_tenant' },
       { key: { tenantId: 1, tags: 1 }, name: 'mcp_servers_by_tag' },
+    ]),
+    skills.createIndexes([
+      { key: { tenantId: 1, _id: 1 }, name: 'skills_by_tenant' },
+      { key: { tenantId: 1, tags: 1 }, name: 'skills_by_tag' },
     ]),
     agents.createIndexes([{ key: { tenantId: 1, _id: 1 }, name: 'agents_by_tenant' }]),
     workflows.createIndexes([

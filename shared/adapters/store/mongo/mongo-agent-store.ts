@@ -20,6 +20,9 @@ export function createMongoAgentStore({ agents }: Collections): AgentStore {
         description: input.description,
         mcpServerIds: input.mcpServerIds ?? [],
         mcpServerTags: input.mcpServerTags ?? [],
+        skillIds: input.skillIds ?? [],
+        skillTags: input.skillTags ?? [],
+        contextBudget: input.contextBudget ?? null,
         createdAt: now,
         updatedAt: now,
       };
@@ -53,6 +56,9 @@ export function createMongoAgentStore({ agents }: Collections): AgentStore {
       if (patch.description !== undefined) $set.description = patch.description;
       if (patch.mcpServerIds !== undefined) $set.mcpServerIds = patch.mcpServerIds;
       if (patch.mcpServerTags !== undefined) $set.mcpServerTags = patch.mcpServerTags;
+      if (patch.skillIds !== undefined) $set.skillIds = patch.skillIds;
+      if (patch.skillTags !== undefined) $set.skillTags = patch.skillTags;
+      if (patch.contextBudget !== undefined) $set.contextBudget = patch.contextBudget;
       const doc = await agents.findOneAndUpdate(
         { _id: id, tenantId },
         { $set },

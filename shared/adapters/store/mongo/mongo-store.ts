@@ -5,7 +5,10 @@ import { ensureIndexes } from './indexes.ts';
 import { createMongoAgentStore } from './mongo-agent-store.ts';
 import { createMongoMcpServerStore } from './mongo-mcp-server-store.ts';
 import { createMongoMessageStore } from './mongo-message-store.ts';
+import { createMongoProviderStore } from './mongo-provider-store.ts';
 import { createMongoRunStore } from './mongo-run-store.ts';
+import { createMongoSecretStore } from './mongo-secret-store.ts';
+import { createMongoSkillStore } from './mongo-skill-store.ts';
 import { createMongoTokenStore } from './mongo-token-store.ts';
 import { createMongoWorkflowStore } from './mongo-workflow-store.ts';
 
@@ -37,6 +40,9 @@ export function createMongoStore(options: MongoStoreOptions): Store {
   return {
     agents: createMongoAgentStore(collections),
     mcpServers: createMongoMcpServerStore(collections),
+    secrets: createMongoSecretStore(collections),
+    providers: createMongoProviderStore(collections),
+    skills: createMongoSkillStore(collections),
     workflows: createMongoWorkflowStore(collections),
     runs: createMongoRunStore(collections),
     messages: createMongoMessageStore(collections),

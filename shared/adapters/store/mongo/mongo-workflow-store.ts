@@ -23,6 +23,7 @@ export function createMongoWorkflowStore({
         maxTurns: input.maxTurns,
         queueTimeoutMs: input.queueTimeoutMs ?? null,
         runTimeoutMs: input.runTimeoutMs ?? null,
+        skillIds: input.skillIds ?? [],
         createdAt: new Date(),
       };
       await workflows.insertOne(doc);
@@ -49,6 +50,19 @@ export function createMongoWorkflowStore({
 
     countByAgent(tenantId: string, agentId: string): Promise<number> {
       return workflows.countDocuments({ tenantId, agentId });
+    },
+
+    async setSkillIds(
+      tenantId: string,
+      id: string,
+      skillIds: readonly string[],
+    ): Promise<Workflow | null> {
+      const doc = await workflows.findOneAndUpdate(
+        { _id: id, tenantId },
+        { $set: { skillIds: [...skillIds] } },
+        { returnDocument: 'after' },
+      );
+      return doc ? toWorkflow(doc) : null;
     },
 
     /**

@@ -4,8 +4,11 @@ import type {
   McpTransport,
   Message,
   MessageRole,
+  Provider,
   Run,
   RunStatus,
+  Secret,
+  Skill,
   Usage,
   Workflow,
 } from '../../../domain/types.ts';
@@ -29,6 +32,33 @@ export interface AgentRow {
   description: string | null;
   mcp_server_ids: string[] | null;
   mcp_server_tags: string[] | null;
+  skill_ids: string[] | null;
+  skill_tags: string[] | null;
+  context_budget: number | null;
+}
+
+export interface SkillRow {
+  tenant_id: string;
+  id: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  name: string;
+  description: string | null;
+  instructions: string;
+  tags: string[];
+}
+
+export function toSkill(row: SkillRow): Skill {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    name: row.name,
+    description: row.description,
+    instructions: row.instructions,
+    tags: row.tags,
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+  };
 }
 
 export interface McpServerRow {
@@ -75,6 +105,7 @@ export interface WorkflowRow {
   model: string | null;
   queue_timeout_ms: number | null;
   run_timeout_ms: number | null;
+  skill_ids: string[] | null;
 }
 
 export interface RunRow {
@@ -135,6 +166,9 @@ export function toAgent(row: AgentRow): Agent {
     description: row.description,
     mcpServerIds: row.mcp_server_ids ?? [],
     mcpServerTags: row.mcp_server_tags ?? [],
+    skillIds: row.skill_ids ?? [],
+    skillTags: row.skill_tags ?? [],
+    contextBudget: row.context_budget === null ? null : Number(row.context_budget),
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
   };
@@ -150,6 +184,7 @@ export function toWorkflow(row: WorkflowRow): Workflow {
     maxTurns: Number(row.max_turns),
     queueTimeoutMs: row.queue_timeout_ms === null ? null : Number(row.queue_timeout_ms),
     runTimeoutMs: row.run_timeout_ms === null ? null : Number(row.run_timeout_ms),
+    skillIds: row.skill_ids ?? [],
     createdAt: toDate(row.created_at),
   };
 }
@@ -199,5 +234,58 @@ export function toMessage(row: MessageRow): Message {
     role: row.role,
     content: row.content,
     createdAt: toDate(row.created_at),
+  };
+}
+
+export interface SecretRow {
+  tenant_id: string;
+  id: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  name: string;
+  description: string | null;
+  masked_suffix: string | null;
+  key_id: string;
+  iv: string;
+  auth_tag: string;
+  ciphertext: string;
+}
+
+export function toSecret(row: SecretRow): Secret {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    name: row.name,
+    description: row.description,
+    maskedSuffix: row.masked_suffix,
+    sealed: { keyId: row.key_id, iv: row.iv, authTag: row.auth_tag, ciphertext: row.ciphertext },
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+  };
+}
+
+export interface ProviderRow {
+  tenant_id: string;
+  id: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  name: string;
+  type: Provider['type'];
+  base_url: string | null;
+  api_key_secret: string | null;
+  headers: Record<string, string>;
+}
+
+export function toProvider(row: ProviderRow): Provider {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    name: row.name,
+    type: row.type,
+    baseURL: row.base_url,
+    apiKeySecret: row.api_key_secret,
+    headers: row.headers,
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
   };
 }

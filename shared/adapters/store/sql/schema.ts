@@ -13,6 +13,8 @@ export const CONSTRAINTS = {
   oneRunningRun: 'runs_one_running',
   idempotencyKey: 'runs_idempotency_key',
   tokenHash: 'api_tokens_by_hash',
+  secretName: 'secrets_by_name',
+  providerName: 'providers_by_name',
 } as const;
 
 const TABLES: readonly string[] = [
@@ -62,6 +64,23 @@ const TABLES: readonly string[] = [
     tags text[] NOT NULL,
     PRIMARY KEY (tenant_id, id)
   )`,
+  // Skills (issue 5): the agent's skills by id and tag, the workflow's by id, and the skills.
+  "ALTER TABLE agents ADD COLUMN IF NOT EXISTS skill_ids text[] NOT NULL DEFAULT '{}'",
+  "ALTER TABLE agents ADD COLUMN IF NOT EXISTS skill_tags text[] NOT NULL DEFAULT '{}'",
+  "ALTER TABLE workflows ADD COLUMN IF NOT EXISTS skill_ids text[] NOT NULL DEFAULT '{}'",
+  `CREATE TABLE IF NOT EXISTS skills (
+    tenant_id text NOT NULL,
+    id text NOT NULL,
+    created_at timestamptz NOT NULL,
+    updated_at timestamptz NOT NULL,
+    name text NOT NULL,
+    description text,
+    instructions text NOT NULL,
+    tags text[] NOT NULL,
+    PRIMARY KEY (tenant_id, id)
+  )`,
+  // Context window (issue 5): the agent's own token budget; null: the deployment's.
+  'ALTER TABLE agents ADD COLUMN IF NOT EXISTS context_budget integer',
   `CREATE TABLE IF NOT EXISTS runs (
     tenant_id text NOT NULL,
     id text NOT NULL,
@@ -102,10 +121,12 @@ const TABLES: readonly string[] = [
     ON runs (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL`,
   // Messages are rows of their own with only two indexes (id, and position in the workflow), so
   // a stored message costs little more than its content.
+  // Fixed-width columns first: no alignment padding between them and the text columns, which
+  // fits seven 1 KB messages in an 8 KB page instead of six (BENCHMARKS.md, storage).
   `CREATE TABLE IF NOT EXISTS messages (
-    id text PRIMARY KEY,
     created_at timestamptz NOT NULL,
     idx integer NOT NULL,
+    id text PRIMARY KEY,
     tenant_id text NOT NULL,
     workflow_id text NOT NULL,
     run_id text,
@@ -126,6 +147,36 @@ const TABLES: readonly string[] = [
   )`,
   `CREATE UNIQUE INDEX IF NOT EXISTS ${CONSTRAINTS.tokenHash} ON api_tokens (token_hash)`,
   'CREATE INDEX IF NOT EXISTS api_tokens_by_tenant ON api_tokens (tenant_id, id)',
+  // Secrets (issue 5): the value only sealed (AES-256-GCM), with the id of the key that sealed it.
+  `CREATE TABLE IF NOT EXISTS secrets (
+    tenant_id text NOT NULL,
+    id text NOT NULL,
+    created_at timestamptz NOT NULL,
+    updated_at timestamptz NOT NULL,
+    name text NOT NULL,
+    description text,
+    masked_suffix text,
+    key_id text NOT NULL,
+    iv text NOT NULL,
+    auth_tag text NOT NULL,
+    ciphertext text NOT NULL,
+    PRIMARY KEY (tenant_id, id)
+  )`,
+  `CREATE UNIQUE INDEX IF NOT EXISTS ${CONSTRAINTS.secretName} ON secrets (tenant_id, name)`,
+  // Model providers of tenants (bring your own key).
+  `CREATE TABLE IF NOT EXISTS providers (
+    tenant_id text NOT NULL,
+    id text NOT NULL,
+    created_at timestamptz NOT NULL,
+    updated_at timestamptz NOT NULL,
+    name text NOT NULL,
+    type text NOT NULL,
+    base_url text,
+    api_key_secret text,
+    headers jsonb NOT NULL,
+    PRIMARY KEY (tenant_id, id)
+  )`,
+  `CREATE UNIQUE INDEX IF NOT EXISTS ${CONSTRAINTS.providerName} ON providers (tenant_id, name)`,
 ];
 
 /**

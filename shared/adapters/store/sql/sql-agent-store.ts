@@ -14,6 +14,9 @@ const PATCH_COLUMNS = {
   description: 'description',
   mcpServerIds: 'mcp_server_ids',
   mcpServerTags: 'mcp_server_tags',
+  skillIds: 'skill_ids',
+  skillTags: 'skill_tags',
+  contextBudget: 'context_budget',
 } as const satisfies Record<keyof AgentPatch, string>;
 
 /** Agents in the `agents` table. */
@@ -23,8 +26,9 @@ export function createSqlAgentStore(db: SqlExecutor): AgentStore {
       const now = new Date();
       const [row] = await db.query<AgentRow>(
         `INSERT INTO agents (tenant_id, id, created_at, updated_at, name, system_prompt, model, description,
-           mcp_server_ids, mcp_server_tags)
-         VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8::text[], $9::text[]) RETURNING *`,
+           mcp_server_ids, mcp_server_tags, skill_ids, skill_tags, context_budget)
+         VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8::text[], $9::text[], $10::text[], $11::text[], $12)
+         RETURNING *`,
         [
           input.tenantId,
           newId(),
@@ -35,6 +39,9 @@ export function createSqlAgentStore(db: SqlExecutor): AgentStore {
           input.description,
           input.mcpServerIds ?? [],
           input.mcpServerTags ?? [],
+          input.skillIds ?? [],
+          input.skillTags ?? [],
+          input.contextBudget ?? null,
         ],
       );
       return toAgent(row!);

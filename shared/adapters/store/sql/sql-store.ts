@@ -4,7 +4,10 @@ import { createSqlAgentStore } from './sql-agent-store.ts';
 import { assertIdentifier, type SqlDriver } from './sql-driver.ts';
 import { createSqlMcpServerStore } from './sql-mcp-server-store.ts';
 import { createSqlMessageStore } from './sql-message-store.ts';
+import { createSqlProviderStore } from './sql-provider-store.ts';
 import { createSqlRunStore } from './sql-run-store.ts';
+import { createSqlSecretStore } from './sql-secret-store.ts';
+import { createSqlSkillStore } from './sql-skill-store.ts';
 import { createSqlTokenStore } from './sql-token-store.ts';
 import { createSqlWorkflowStore } from './sql-workflow-store.ts';
 
@@ -30,6 +33,9 @@ export function createSqlStore(driver: SqlDriver, options: SqlStoreOptions = {})
     messages: createSqlMessageStore(driver),
     tokens: createSqlTokenStore(driver),
     mcpServers: createSqlMcpServerStore(driver),
+    secrets: createSqlSecretStore(driver),
+    providers: createSqlProviderStore(driver),
+    skills: createSqlSkillStore(driver),
     init: () => migrate(driver, schema),
     async ping() {
       await driver.query('SELECT 1');

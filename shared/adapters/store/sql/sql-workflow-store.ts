@@ -13,8 +13,8 @@ export function createSqlWorkflowStore(db: SqlDriver): WorkflowStore {
       const [row] = await db.query<WorkflowRow>(
         `INSERT INTO workflows
            (tenant_id, id, created_at, max_turns, agent_id, title, model, queue_timeout_ms,
-            run_timeout_ms)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
+            run_timeout_ms, skill_ids)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text[]) RETURNING *`,
         [
           input.tenantId,
           newId(),
@@ -25,6 +25,7 @@ export function createSqlWorkflowStore(db: SqlDriver): WorkflowStore {
           input.model,
           input.queueTimeoutMs ?? null,
           input.runTimeoutMs ?? null,
+          input.skillIds ?? [],
         ],
       );
       return toWorkflow(row!);
@@ -54,6 +55,18 @@ export function createSqlWorkflowStore(db: SqlDriver): WorkflowStore {
         [tenantId, agentId],
       );
       return Number(row?.count ?? 0);
+    },
+
+    async setSkillIds(
+      tenantId: string,
+      id: string,
+      skillIds: readonly string[],
+    ): Promise<Workflow | null> {
+      const [row] = await db.query<WorkflowRow>(
+        'UPDATE workflows SET skill_ids = $3::text[] WHERE tenant_id = $1 AND id = $2 RETURNING *',
+        [tenantId, id, skillIds],
+      );
+      return row ? toWorkflow(row) : null;
     },
 
     async delete(tenantId: string, id: string): Promise<boolean> {
