@@ -1,5 +1,5 @@
-import type { LanguageModelV3 } from '@ai-sdk/provider';
-import { type LanguageModelUsage, stepCountIs, streamText, type ToolSet } from 'ai';
+import type { LanguageModelV3, LanguageModelV3Usage } from '@ai-sdk/provider';
+import type { AssistantModelMessage, ModelMessage, ToolResultPart, ToolSet } from 'ai';
 import {
   addUsage,
   type Message,
@@ -9,6 +9,7 @@ import {
 } from '../shared/domain/types.ts';
 import { encodeToolMessage, toModelConversation } from './agent-loop-messages.ts';
 import { compactContext } from './context-window.ts';
+import { toFunctionTools, toLanguageModelPrompt, toolOutput } from './model-step.ts';
 import { isAbortError, toRunError } from './models/errors.ts';
 import { type ModelRetryPolicy, withModelRetries } from './models/model-retry.ts';
 
@@ -140,20 +141,32 @@ async function guard(call: Promise<void>): Promise<void> {
   }
 }
 
-function toUsage(usage: LanguageModelUsage): Usage {
-  const inputTokens = usage.inputTokens ?? 0;
-  const outputTokens = usage.outputTokens ?? 0;
-  return {
-    inputTokens,
-    outputTokens,
-    totalTokens: usage.totalTokens ?? inputTokens + outputTokens,
-  };
+function toUsage(usage: LanguageModelV3Usage): Usage {
+  const inputTokens = usage.inputTokens.total ?? 0;
+  const outputTokens = usage.outputTokens.total ?? 0;
+  return { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens };
+}
+
+/** A tool call of the current step: reported STARTED, executing, its result reported at the step's end. */
+interface PendingCall {
+  toolCallId: string;
+  toolName: string;
+  input: unknown;
+  outcome: Promise<{ failed: boolean; value: unknown }>;
 }
 
 /**
- * Runs one agent turn on the AI SDK's `streamText`: sends the conversation, streams the answer
- * into the sink, and takes up to `maxTurns` model steps. Provider failures end the run FAILED
- * (with `toRunError`'s code) and an aborted `signal` ends it CANCELLED; neither throws.
+ * Runs one agent turn: sends the conversation, streams the answer into the sink, calls the tools
+ * the model asks for and takes up to `maxTurns` such steps, then one last step without tools.
+ * Provider failures end the run FAILED (with `toRunError`'s code) and an aborted `signal` ends it
+ * CANCELLED; neither throws.
+ *
+ * Each step calls the AI SDK language model's `doStream` directly and reads its parts, rather
+ * than going through `streamText`: `streamText` passes every part through a chain of web-stream
+ * transforms and tees, which cost ~200 µs of CPU per streamed delta on Node 20 — the limit of
+ * a worker's capacity (BENCHMARKS.md). The providers (wire formats, retries of a call through
+ * `withModelRetries`) are the SDK's as before; this loop does what `streamText` did for the agent:
+ * the provider prompt, tool declarations, tool execution, steps and usage.
  *
  * @throws the sink's own error when a sink call rejects (the provider request is aborted first),
  *   and a RangeError for a `maxTurns` that is not a positive integer.
@@ -163,26 +176,18 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<LoopResul
   if (!Number.isInteger(options.maxTurns) || options.maxTurns < 1) {
     throw new RangeError(`maxTurns must be a positive integer, got ${options.maxTurns}.`);
   }
-  // The loop reports the SDK's warnings through the sink (`start-step` below); its default
-  // logger would print them. A logger the process configured itself is left alone.
-  globalThis.AI_SDK_LOG_WARNINGS ??= false;
   // Aborted when the loop leaves early, so no provider request outlives the loop.
   const stop = new AbortController();
 
   let usage: Usage = ZERO_USAGE;
-  let stepCount = 0;
   let current: { id: string; text: string } | undefined;
   let lastStepText = '';
   let lastMessage: string | null = null;
   let toolSteps = 0;
-  const toolInputs = new Map<string, unknown>();
   const toolMessageId = options.toolMessageId ?? ((id: string) => `tool-${id}`);
   const maxResultChars = options.maxToolResultChars ?? DEFAULT_MAX_TOOL_RESULT_CHARS;
   let failure: { error: unknown } | undefined;
-  /**
-   * A sink failure inside the model retries or `prepareStep` (the compaction log), which reach
-   * the loop only as a model error.
-   */
+  /** A sink failure inside the model retries, which reaches the loop only as a model error. */
   let retrySinkFailure: { error: unknown } | undefined;
   const conversation = toModelConversation(options.history, options.prompt, options.continuation);
   const { contextBudget } = options;
@@ -195,8 +200,8 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<LoopResul
     await guard(sink.message({ id, role: 'ASSISTANT', content: text }));
   };
 
+  const abortSignal = AbortSignal.any([signal, stop.signal]);
   try {
-    const abortSignal = AbortSignal.any([signal, stop.signal]);
     const model = withModelRetries(options.model, {
       policy: {
         maxRetries: options.maxRetries,
@@ -213,114 +218,142 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<LoopResul
         }
       },
     });
-    const result = streamText({
-      model,
-      system: options.system,
-      messages: conversation.messages,
-      tools: options.tools,
-      // maxTurns tool steps, then one last call that must answer without tools.
-      stopWhen: stepCountIs(options.maxTurns + 1),
-      prepareStep: async ({ stepNumber, messages }) => {
-        const toolChoice = stepNumber >= options.maxTurns ? ('none' as const) : undefined;
-        if (contextBudget === undefined) return toolChoice ? { toolChoice } : undefined;
-        // Compacted from the whole conversation every step (the SDK hands over every message,
-        // never what an earlier step sent), so a long tool loop stays under the budget too.
+    const tools = options.tools ?? {};
+    const declared = options.tools ? await toFunctionTools(options.tools) : undefined;
+    /** Every message so far: the conversation, then what each step of this run added. */
+    const messages = conversation.messages;
+
+    // maxTurns steps that call tools, then one last step that must answer without them.
+    steps: for (let step = 0; step <= options.maxTurns; step++) {
+      let sent = messages;
+      if (contextBudget !== undefined) {
+        // Compacted from the whole conversation every step, so a long tool loop stays under
+        // the budget too.
         const compaction = compactContext({
           system: options.system,
           messages,
           budget: contextBudget,
           promptIndex: conversation.promptIndex,
         });
-        if (!compaction.compacted) return toolChoice ? { toolChoice } : undefined;
-        try {
-          await sink.log('context-compacted', {
-            step: stepNumber + 1,
-            budget: compaction.budget,
-            estimatedTokensBefore: compaction.estimatedTokensBefore,
-            estimatedTokensAfter: compaction.estimatedTokensAfter,
-            clearedToolResults: compaction.clearedToolResults,
-            droppedMessages: compaction.droppedMessages,
-          });
-        } catch (error) {
-          // Reaches the loop only as a model error; rethrown as the sink's own below.
-          retrySinkFailure = { error };
-          throw error;
-        }
-        return { toolChoice, messages: compaction.messages };
-      },
-      // Retried above instead, so that each retry is logged and Retry-After is capped.
-      maxRetries: 0,
-      abortSignal,
-      // Errors arrive as `error` parts below; the default handler would print them.
-      onError: () => {},
-    });
-
-    stream: for await (const part of result.fullStream) {
-      switch (part.type) {
-        case 'start-step':
-          current = undefined;
-          if (part.warnings.length > 0) {
-            await guard(sink.log('model-warnings', { warnings: part.warnings }));
-          }
-          break;
-        case 'text-delta':
-          if (part.text.length === 0) break;
-          current ??= { id: options.newMessageId(), text: '' };
-          current.text += part.text;
-          await guard(sink.delta(current.id, part.text));
-          break;
-        case 'finish-step':
-          stepCount += 1;
-          lastStepText = current?.text ?? '';
-          if (part.finishReason === 'tool-calls') toolSteps += 1;
-          await completeMessage();
-          usage = addUsage(usage, toUsage(part.usage));
-          await guard(sink.usage(usage));
+        if (compaction.compacted) {
+          sent = compaction.messages;
           await guard(
-            sink.log('step-finished', { step: stepCount, finishReason: part.finishReason }),
-          );
-          break;
-        case 'tool-call':
-          // Text the model wrote before calling is a message of its own, stored before the call,
-          // so the conversation replays in the order it happened.
-          await completeMessage();
-          toolInputs.set(part.toolCallId, part.input);
-          await guard(
-            sink.toolCall({
-              toolCallId: part.toolCallId,
-              name: part.toolName,
-              status: 'STARTED',
-              arguments: part.input,
+            sink.log('context-compacted', {
+              step: step + 1,
+              budget: compaction.budget,
+              estimatedTokensBefore: compaction.estimatedTokensBefore,
+              estimatedTokensAfter: compaction.estimatedTokensAfter,
+              clearedToolResults: compaction.clearedToolResults,
+              droppedMessages: compaction.droppedMessages,
             }),
           );
-          break;
-        case 'tool-result':
-        case 'tool-error': {
-          const failed = part.type === 'tool-error';
-          const value = failed ? errorText(part.error) : part.output;
-          const report: ToolCallReport = {
-            toolCallId: part.toolCallId,
-            name: part.toolName,
-            status: failed ? 'FAILED' : 'SUCCEEDED',
-            arguments: toolInputs.get(part.toolCallId) ?? part.input,
-            result: capResult(value, maxResultChars),
-          };
-          await guard(sink.toolCall(report));
-          await guard(
-            sink.message({
-              id: toolMessageId(part.toolCallId),
-              role: 'TOOL',
-              content: encodeToolMessage(report),
-            }),
-          );
-          break;
         }
-        case 'error':
-          failure = { error: part.error };
-          break stream;
-        case 'abort':
-          break stream;
       }
+      const { stream } = await model.doStream({
+        prompt: toLanguageModelPrompt(options.system, sent),
+        tools: declared,
+        toolChoice: declared ? { type: step >= options.maxTurns ? 'none' : 'auto' } : undefined,
+        abortSignal,
+      });
+      current = undefined;
+      const calls: PendingCall[] = [];
+      const assistantParts: Exclude<AssistantModelMessage['content'], string> = [];
+      let finishReason = 'other';
+      let stepUsage: Usage = ZERO_USAGE;
+      const reader = stream.getReader();
+      const cancelRead = () => void reader.cancel(abortSignal.reason).catch(() => {});
+      abortSignal.addEventListener('abort', cancelRead, { once: true });
+      try {
+        for (;;) {
+          const { done, value: part } = await reader.read();
+          if (done) break;
+          switch (part.type) {
+            case 'stream-start':
+              if (part.warnings.length > 0) {
+                await guard(sink.log('model-warnings', { warnings: part.warnings }));
+              }
+              break;
+            case 'text-delta':
+              if (part.delta.length === 0) break;
+              current ??= { id: options.newMessageId(), text: '' };
+              current.text += part.delta;
+              await guard(sink.delta(current.id, part.delta));
+              break;
+            case 'tool-call': {
+              // Text the model wrote before calling is a message of its own, stored before the
+              // call, so the conversation replays in the order it happened.
+              if (current) assistantParts.push({ type: 'text', text: current.text });
+              await completeMessage();
+              const call = startCall(tools, part, messages, abortSignal);
+              calls.push(call);
+              assistantParts.push({
+                type: 'tool-call',
+                toolCallId: call.toolCallId,
+                toolName: call.toolName,
+                input: call.input,
+              });
+              await guard(
+                sink.toolCall({
+                  toolCallId: call.toolCallId,
+                  name: call.toolName,
+                  status: 'STARTED',
+                  arguments: call.input,
+                }),
+              );
+              break;
+            }
+            case 'finish':
+              finishReason = part.finishReason.unified;
+              stepUsage = toUsage(part.usage);
+              break;
+            case 'error':
+              failure = { error: part.error };
+              break steps;
+          }
+        }
+      } finally {
+        abortSignal.removeEventListener('abort', cancelRead);
+        reader.releaseLock();
+      }
+      if (abortSignal.aborted) break;
+
+      const results: ToolResultPart[] = [];
+      for (const call of calls) {
+        const { failed, value } = await call.outcome;
+        if (abortSignal.aborted) break steps;
+        const report: ToolCallReport = {
+          toolCallId: call.toolCallId,
+          name: call.toolName,
+          status: failed ? 'FAILED' : 'SUCCEEDED',
+          arguments: call.input,
+          result: capResult(value, maxResultChars),
+        };
+        await guard(sink.toolCall(report));
+        await guard(
+          sink.message({
+            id: toolMessageId(call.toolCallId),
+            role: 'TOOL',
+            content: encodeToolMessage(report),
+          }),
+        );
+        results.push({
+          type: 'tool-result',
+          toolCallId: call.toolCallId,
+          toolName: call.toolName,
+          output: failed ? { type: 'error-text', value: String(value) } : toolOutput(value),
+        });
+      }
+
+      lastStepText = current?.text ?? '';
+      if (current) assistantParts.push({ type: 'text', text: current.text });
+      if (finishReason === 'tool-calls') toolSteps += 1;
+      await completeMessage();
+      usage = addUsage(usage, stepUsage);
+      await guard(sink.usage(usage));
+      await guard(sink.log('step-finished', { step: step + 1, finishReason }));
+      if (calls.length === 0) break;
+      messages.push({ role: 'assistant', content: assistantParts });
+      messages.push({ role: 'tool', content: results });
     }
   } catch (error) {
     if (error instanceof SinkFailure) {
@@ -349,4 +382,50 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<LoopResul
   }
   if (!failure || cancelled) return { status: 'CANCELLED', output: lastMessage, usage };
   return { status: 'FAILED', error: toRunError(failure.error), output: lastMessage, usage };
+}
+
+/**
+ * Starts the tool call the model asked for. A call of a tool the agent does not have, with input
+ * that is not JSON, or whose tool throws, fails; its error goes back to the model as the result.
+ */
+function startCall(
+  tools: ToolSet,
+  part: { toolCallId: string; toolName: string; input: string },
+  messages: ModelMessage[],
+  abortSignal: AbortSignal,
+): PendingCall {
+  const call = { toolCallId: part.toolCallId, toolName: part.toolName };
+  let input: unknown;
+  try {
+    input = part.input.trim() === '' ? {} : JSON.parse(part.input);
+  } catch (error) {
+    const failed = `Invalid input for tool ${part.toolName}: ${errorText(error)}`;
+    return {
+      ...call,
+      input: part.input,
+      outcome: Promise.resolve({ failed: true, value: failed }),
+    };
+  }
+  const tool = tools[part.toolName];
+  if (!tool?.execute) {
+    const available = Object.keys(tools);
+    const failed = `Model tried to call unavailable tool '${part.toolName}'. ${
+      available.length > 0 ? `Available tools: ${available.join(', ')}.` : 'No tools are available.'
+    }`;
+    return { ...call, input, outcome: Promise.resolve({ failed: true, value: failed }) };
+  }
+  const execute = tool.execute;
+  const outcome = (async () => {
+    try {
+      const value: unknown = await execute(input as never, {
+        toolCallId: part.toolCallId,
+        messages: [...messages],
+        abortSignal,
+      });
+      return { failed: false, value };
+    } catch (error) {
+      return { failed: true, value: errorText(error) };
+    }
+  })();
+  return { ...call, input, outcome };
 }

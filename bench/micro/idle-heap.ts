@@ -6,7 +6,7 @@
  *
  *   npx tsx bench/micro/idle-heap.ts [N=2000]
  */
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,22 +41,16 @@ function histogram(path: string): Map<string, { count: number; bytes: number }> 
   return result;
 }
 
-async function snapshot(pid: number, dir: string): Promise<string> {
+/** Signals the gateway to write a heap snapshot; it is written, blocking the process, when it answers again. */
+async function snapshot(pid: number, url: string, dir: string): Promise<string> {
   const before = new Set(readdirSync(dir));
   process.kill(pid, 'SIGUSR2');
   for (let i = 0; i < 600; i++) {
     await sleep(500);
     const added = readdirSync(dir).filter((f) => f.endsWith('.heapsnapshot') && !before.has(f));
-    // Written once the file stops growing.
-    if (added.length > 0) {
-      const path = join(dir, added[0]!);
-      let size = -1;
-      while (statSync(path).size !== size) {
-        size = statSync(path).size;
-        await sleep(2_000);
-      }
-      return path;
-    }
+    if (added.length === 0) continue;
+    await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(300_000) });
+    return join(dir, added[0]!);
   }
   throw new Error('no heap snapshot was written');
 }
@@ -79,7 +73,7 @@ try {
   });
   await client.call('closeAll');
   await sleep(3_000);
-  const empty = histogram(await snapshot(proc.pid, dir));
+  const empty = histogram(await snapshot(proc.pid, url, dir));
   const opened = await client.call<{ opened: number }>('open', {
     target: 'gateway',
     base: url,
@@ -87,7 +81,7 @@ try {
     parallel: 200,
   });
   await sleep(3_000);
-  const full = histogram(await snapshot(proc.pid, dir));
+  const full = histogram(await snapshot(proc.pid, url, dir));
   const rows = [...full]
     .map(([key, { count, bytes }]) => {
       const was = empty.get(key) ?? { count: 0, bytes: 0 };

@@ -137,7 +137,7 @@ describe('provider records', () => {
     const created = await gql(CREATE_PROVIDER, {
       input: { name: 'temp', type: 'ANTHROPIC', apiKeySecret: 'BYOK_KEY' },
     });
-    const { id } = created.data?.createProvider as { id: string };
+    const { id } = created.data!.createProvider as { id: string };
     const updated = await gql(
       `mutation ($id: ID!, $input: UpdateProviderInput!) {
         updateProvider(id: $id, input: $input) { type baseURL apiKeySecret }
@@ -175,7 +175,7 @@ describe('provider records', () => {
     });
     const { workflowId } = await createDemoWorkflow(t, 'doomed:gpt-4.1');
     await gql('mutation ($id: ID!) { deleteSecret(id: $id) }', {
-      id: (secret.data?.createSecret as { id: string }).id,
+      id: (secret.data!.createSecret as { id: string }).id,
     });
     const events = await run(workflowId, 'hi');
     expect(events.at(-1)).toMatchObject({ status: 'FAILED', error: { code: 'SECRET_NOT_FOUND' } });
