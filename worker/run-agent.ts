@@ -121,6 +121,7 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
     if (!found || isTerminal(found.status)) return undefined;
     let run: Run;
     let resumed = false;
+    let announced: Promise<unknown> = Promise.resolve();
     if (found.status === 'QUEUED') {
       // The queue-wait limit holds even when the sweeper has not come round yet.
       if (isOverdue(found)) {
@@ -133,8 +134,10 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
         return started.reason === 'BUSY' ? { retryAfterMs: busyRetryMs } : undefined;
       }
       run = started.run;
-      // Persisted by start() above, then announced.
-      await publishRunStatus(bus, run);
+      // Persisted by start() above, then announced — while the run's records load (`execute`
+      // awaits it before anything else of the run is published).
+      announced = publishRunStatus(bus, run);
+      announced.catch(() => {});
     } else {
       const taken = await store.runs.resume(found.tenantId, found.id);
       if (!taken) return undefined;
@@ -144,10 +147,11 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
       await publishRunStatus(bus, run);
     }
     if (isOverdue(run)) {
+      await announced;
       await timeOutRun({ store, bus }, run);
       return undefined;
     }
-    const outcome = await execute(run, context, resumed);
+    const outcome = await execute(run, context, resumed, announced);
     if (outcome.status === 'HANDED_BACK') return { retryAfterMs: 0 };
     if (outcome.status === 'SUPERSEDED') {
       logger.info({ runId: run.id, attempt: run.attempt }, 'run taken over or ended elsewhere');
@@ -225,10 +229,21 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
     return earlier;
   }
 
-  async function execute(run: Run, context: JobContext, resumed: boolean): Promise<Outcome> {
+  async function execute(
+    run: Run,
+    context: JobContext,
+    resumed: boolean,
+    announced: Promise<unknown>,
+  ): Promise<Outcome> {
     const base = run.usage;
-    const [workflow] = await store.workflows.getMany(run.tenantId, [run.workflowId]);
+    // Loaded at once: each is a round trip on the way to the first token.
+    const [[workflow], conversation] = await Promise.all([
+      store.workflows.getMany(run.tenantId, [run.workflowId]),
+      store.messages.history(run.tenantId, run.workflowId),
+    ]);
     const [agent] = workflow ? await store.agents.getMany(run.tenantId, [workflow.agentId]) : [];
+    // The run's RUNNING event comes before anything else of it.
+    await announced;
     if (!workflow || !agent) {
       return {
         status: 'FAILED',
@@ -260,7 +275,6 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
       };
     }
 
-    const conversation = await store.messages.history(run.tenantId, run.workflowId);
     const mine = conversation.filter((m) => m.runId === run.id);
     if (resumed) {
       const earlier = await recoverEarlierAttempts(run, mine);

@@ -106,10 +106,14 @@ export function createRunService(deps: ServiceDeps) {
         input.idempotencyKey,
         IDEMPOTENCY_KEY_MAX,
       );
-      const [workflow] = await store.workflows.getMany(viewer.tenantId, [input.workflowId]);
+      // At once: both are round trips on the way to the answer (the cursor is only used once
+      // the workflow is known to be the viewer's).
+      const [[workflow], eventsAfter] = await Promise.all([
+        store.workflows.getMany(viewer.tenantId, [input.workflowId]),
+        bus.lastCursor(input.workflowId),
+      ]);
       if (!workflow) throw new NotFoundError('Workflow', input.workflowId);
 
-      const eventsAfter = await bus.lastCursor(workflow.id);
       // One atomic step in the store, whichever gateway each of several racing prompts reached:
       // the idempotency key first, then the busy check (REJECT) or the cancel of the queued runs
       // (INTERRUPT), then the insert.
