@@ -10,7 +10,7 @@ import {
   toPage,
 } from '../store-helpers.ts';
 import { type MessageRow, toMessage } from './rows.ts';
-import type { SqlDriver, SqlExecutor } from './sql-driver.ts';
+import { isUniqueViolation, type SqlDriver, type SqlExecutor } from './sql-driver.ts';
 
 /** Inserts `messages` at indexes `after + 1`, `after + 2`, ... in one statement. */
 async function insertGroup(
@@ -39,11 +39,59 @@ async function insertGroup(
   );
 }
 
+/**
+ * The common append — one message — as one statement: numbers it by bumping the workflow's
+ * count (the row lock serialises appends to the workflow, as the transaction below does) unless
+ * a message with its id exists, in which case that one is returned. Undefined when the statement
+ * cannot decide alone (a concurrent append of the same id): the caller takes the transaction.
+ */
+async function appendOne(db: SqlDriver, message: NewMessage): Promise<Message | undefined> {
+  let rows: (MessageRow & { stored: boolean })[];
+  try {
+    rows = await db.query<MessageRow & { stored: boolean }>(
+      `WITH counted AS (
+         UPDATE workflows SET message_count = message_count + 1
+         WHERE tenant_id = $1 AND id = $2 AND NOT EXISTS (SELECT 1 FROM messages WHERE id = $3)
+         RETURNING message_count
+       ), inserted AS (
+         INSERT INTO messages (created_at, idx, id, tenant_id, workflow_id, run_id, role, content)
+         SELECT $4, message_count, $3, $1, $2, $5, $6, $7 FROM counted
+         RETURNING *
+       )
+       SELECT true AS stored, * FROM inserted
+       UNION ALL
+       SELECT false AS stored, * FROM messages WHERE id = $3`,
+      [
+        message.tenantId,
+        message.workflowId,
+        message.id,
+        new Date(),
+        message.runId,
+        message.role,
+        message.content,
+      ],
+    );
+  } catch (error) {
+    if (isUniqueViolation(error)) return undefined;
+    throw error;
+  }
+  // The statement's snapshot predates its insert: a fresh row appears once, as stored.
+  const row = rows.find((r) => r.stored) ?? rows[0];
+  if (!row) throw new NotFoundError('Workflow', message.workflowId);
+  const stored = toMessage(row);
+  if (!row.stored) assertSameOwner(stored, message);
+  return stored;
+}
+
 /** Messages in the `messages` table, one row each, numbered per workflow. */
 export function createSqlMessageStore(db: SqlDriver): MessageStore {
   return {
     async append(messages: readonly NewMessage[]): Promise<Message[]> {
       if (messages.length === 0) return [];
+      if (messages.length === 1) {
+        const stored = await appendOne(db, messages[0]!);
+        if (stored) return [stored];
+      }
       const groups = groupByWorkflow(messages);
       const stored = await db.transaction(async (tx) => {
         // Lock each workflow row first: appends to one workflow then run one after another, so

@@ -164,6 +164,34 @@ export function createSqlRunStore(db: SqlDriver): RunStore {
     },
 
     async start(tenantId: string, id: string): Promise<StartRunResult> {
+      // The common case in one statement: the run is QUEUED and nothing holds its workflow.
+      // `started_at` is never before the end of the run before it, whose worker stamped it.
+      try {
+        const [started] = await db.query<RunRow>(
+          `WITH s AS (
+             SELECT GREATEST($3::timestamptz, (
+               SELECT p.finished_at FROM runs p, runs r
+               WHERE r.tenant_id = $1 AND r.id = $2 AND p.tenant_id = $1
+                 AND p.workflow_id = r.workflow_id AND p.id < r.id
+               ORDER BY p.id DESC LIMIT 1)) AS at
+           )
+           UPDATE runs r SET status = 'RUNNING', started_at = s.at, attempt = 1,
+             timeout_at = s.at + r.run_timeout_ms * interval '1 millisecond'
+           FROM s
+           WHERE r.tenant_id = $1 AND r.id = $2 AND r.status = 'QUEUED'
+             AND NOT EXISTS (
+               SELECT 1 FROM runs b WHERE b.tenant_id = $1 AND b.workflow_id = r.workflow_id
+               AND (b.status = 'RUNNING' OR (b.status = 'QUEUED' AND b.id < r.id)))
+           RETURNING r.*`,
+          [tenantId, id, new Date()],
+        );
+        if (started) return { ok: true, run: toRun(started) };
+      } catch (error) {
+        // Another run of the workflow started at the same moment (the partial unique index).
+        if (isUniqueViolation(error, CONSTRAINTS.oneRunningRun)) return BUSY;
+        throw error;
+      }
+      // Not started: the transaction below tells why (not queued, or busy).
       try {
         return await db.transaction(async (tx) => {
           // Locking the run makes concurrent starts of it queue up; each later one then sees
