@@ -13,7 +13,7 @@ import { runFanOut } from './fanout.ts';
 import { runIdle } from './idle.ts';
 import { runStorage } from './storage.ts';
 import { printSummary } from './summary.ts';
-import { fileDescriptorLimits, REPO_ROOT } from './support/processes.ts';
+import { buildForBench, COMPILED, fileDescriptorLimits, REPO_ROOT } from './support/processes.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick') || process.env.BENCH_QUICK === '1';
@@ -53,11 +53,17 @@ if (process.env.BENCH_CAPACITY) {
 }
 
 const log = (line: string) => console.log(line);
+// The gateway, worker and embedded server run as the image runs them: compiled.
+log(
+  COMPILED ? 'building dist/ (npm run build) …' : 'running the sources through tsx (BENCH_TSX=1)',
+);
+buildForBench();
 const started = new Date();
 const fd = fileDescriptorLimits();
 const results: Record<string, unknown> = {
   date: started.toISOString(),
   mode: quick ? 'quick' : 'full',
+  processes: COMPILED ? 'compiled (dist/, as in the image)' : 'sources through tsx',
   machine: {
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model,

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAgent, createWorkflows } from '../support/graphql.ts';
 import { startLoadClient } from '../support/load-client.ts';
-import { Deployment, sleep } from '../support/processes.ts';
+import { buildForBench, Deployment, sleep } from '../support/processes.ts';
 
 interface HeapSnapshot {
   snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
@@ -56,6 +56,7 @@ async function snapshot(pid: number, url: string, dir: string): Promise<string> 
 }
 
 const n = Number(process.argv[2] ?? 2000);
+buildForBench();
 const dir = await mkdtemp(join(tmpdir(), 'agentgate-heap-'));
 const deployment = new Deployment();
 const client = await startLoadClient();

@@ -78,10 +78,40 @@ export interface SpawnOptions {
   ipc?: boolean;
 }
 
+/**
+ * Whether Agentgate's own processes run from the compiled build (`npm run build`, `dist/`), as
+ * the image runs them, or from the sources through tsx (`BENCH_TSX=1`, as `npm run gateway`
+ * does): tsx costs a process ~120 MB of RSS and start-up time, which is not the product's.
+ */
+export const COMPILED = process.env.BENCH_TSX !== '1';
+
+/** Compiles the sources into `dist/` (what the image runs); a no-op with `BENCH_TSX=1`. */
+export function buildForBench(): void {
+  if (!COMPILED) return;
+  execFileSync(
+    process.execPath,
+    [join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+    {
+      cwd: REPO_ROOT,
+      stdio: 'inherit',
+    },
+  );
+}
+
+/** The command line of an Agentgate entry point (`server/main.ts` …): compiled, or through tsx. */
+function productEntry(entry: string): string[] {
+  return COMPILED ? [join('dist', entry.replace(/\.ts$/, '.js'))] : ['--import', 'tsx', entry];
+}
+
 /** Spawns `node --import tsx <entry>` with exactly `env` (plus PATH) and a raised fd limit. */
-export function spawnNode(name: string, entry: string, options: SpawnOptions): BenchProcess {
+export function spawnNode(
+  name: string,
+  entry: string,
+  options: SpawnOptions & { product?: boolean },
+): BenchProcess {
   const { raisedTo } = fileDescriptorLimits();
-  const args = [...(options.nodeFlags ?? []), '--import', 'tsx', entry].map(shellQuote).join(' ');
+  const command = options.product ? productEntry(entry) : ['--import', 'tsx', entry];
+  const args = [...(options.nodeFlags ?? []), ...command].map(shellQuote).join(' ');
   const child = spawn(
     'bash',
     ['-c', `ulimit -n ${raisedTo} 2>/dev/null; exec ${shellQuote(process.execPath)} ${args}`],
@@ -239,6 +269,7 @@ export class Deployment {
   ): Promise<{ url: string; proc: BenchProcess }> {
     const [port] = await freePorts(1);
     const proc = spawnNode(name, 'server/main.ts', {
+      product: true,
       env: { ...this.commonEnv, HOST: '127.0.0.1', PORT: String(port) },
       nodeFlags: [
         ...profileFlags('gateway'),
@@ -257,6 +288,7 @@ export class Deployment {
     const [port] = await freePorts(1);
     this.#dataDir = mkdtempSync(join(tmpdir(), 'agentgate-bench-'));
     const proc = spawnNode(name, 'server/embedded.ts', {
+      product: true,
       env: {
         HOST: '127.0.0.1',
         PORT: String(port),
@@ -277,8 +309,13 @@ export class Deployment {
   async worker(concurrency: number, name = 'worker', nodeFlags: string[] = []) {
     const before = await this.workerCount();
     const proc = spawnNode(name, 'worker/main.ts', {
+      product: true,
       env: { ...this.commonEnv, WORKER_CONCURRENCY: String(concurrency) },
-      nodeFlags: [...profileFlags('worker'), ...nodeFlags],
+      nodeFlags: [
+        ...profileFlags('worker'),
+        ...extraFlags('BENCH_WORKER_NODE_FLAGS'),
+        ...nodeFlags,
+      ],
     });
     this.processes.push(proc);
     await waitFor(`${name} to take jobs`, async () => (await this.workerCount()) > before, [proc]);
