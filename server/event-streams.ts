@@ -9,6 +9,7 @@ import {
 } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { GraphQLContext } from '../schema/context.ts';
+import { type Drainable, isDrainable } from '../shared/ports/event-bus.ts';
 import { type CursorLocation, locateCursor } from './sse-resume.ts';
 
 /**
@@ -50,7 +51,9 @@ export function useEventStreams(options: EventStreamsOptions = {}): Plugin {
       });
     },
     onResultProcess({ request, result, setResultProcessor, serverContext }) {
-      const results = direct.get(request);
+      const results = direct.get(request) as
+        | (AsyncIterator<ExecutionResult> & Partial<Drainable<ExecutionResult>>)
+        | undefined;
       if (!results || !isAsyncIterable(result)) return;
       if (!(request.headers.get('accept') ?? '').includes('text/event-stream')) return;
       const response = (serverContext as { res?: ServerResponse } | undefined)?.res;
@@ -138,12 +141,31 @@ async function subscribeShared(
   };
   // Not an async generator: its return() would wait for a pending next(), keeping the
   // subscription of a client that has gone.
-  const iterator: AsyncIterableIterator<ExecutionResult> = {
+  const drainable = isDrainable<unknown>(events) ? events : undefined;
+  /** A result `tryNext` could not hand over at once (its execution is asynchronous). */
+  let pending: Promise<FramedResult> | undefined;
+  const iterator: AsyncIterableIterator<ExecutionResult> & Partial<Drainable<ExecutionResult>> = {
     async next() {
+      if (pending) {
+        const result = pending;
+        pending = undefined;
+        return { done: false, value: await result };
+      }
       const step = await events.next();
       if (step.done) return { done: true, value: undefined };
       return { done: false, value: await resultOf(step.value) };
     },
+    ...(drainable && {
+      tryNext(): IteratorResult<ExecutionResult> | 'empty' | 'async' {
+        const step = drainable.tryNext();
+        if (step === 'empty' || step === 'async' || step.done) return step;
+        const result = resultOf(step.value);
+        if (!(result instanceof Promise)) return { done: false, value: result };
+        pending = result;
+        return 'async';
+      },
+      onReadable: (listener: (() => void) | null) => drainable.onReadable(listener),
+    }),
     async return() {
       await events.return?.();
       return { done: true, value: undefined };
@@ -216,20 +238,28 @@ function untrack(body: SseBody): void {
 }
 
 /**
- * The response body of one event stream: pulls a result only when the socket has room
- * (`_read`), so a slow client backs up into its own event buffer in the bus, which ends the
- * stream with `SlowConsumerError` past its limit. When the client goes, the response's `close`
- * destroys this body and the subscription is closed at once.
+ * The response body of one event stream. Results are taken only while the socket has room: a
+ * slow client backs up into its own event buffer in the bus, which ends the stream with
+ * `SlowConsumerError` past its limit. When the client goes, the response's `close` destroys this
+ * body and the subscription is closed at once.
+ *
+ * Delivery is pushed, not pulled, where the stream allows it (`Drainable`): the bus tells the
+ * body synchronously that events arrived, and the body hands them to the socket in the same turn
+ * — no promise per event and subscriber. Replay pages, failures and asynchronous executions take
+ * the `next()` path.
  */
 class SseBody extends Readable {
-  readonly #results: AsyncIterator<ExecutionResult>;
+  readonly #results: AsyncIterator<ExecutionResult> & Partial<Drainable<ExecutionResult>>;
   readonly #wrapped: AsyncIterator<ExecutionResult>;
   readonly #response: ServerResponse | undefined;
+  /** A `next()` is in flight: nothing else may read the results. */
   #pulling = false;
+  /** The socket is full: wait for `_read`. */
+  #blocked = false;
   #ended = false;
 
   constructor(
-    results: AsyncIterator<ExecutionResult>,
+    results: AsyncIterator<ExecutionResult> & Partial<Drainable<ExecutionResult>>,
     wrapped: AsyncIterator<ExecutionResult>,
     response: ServerResponse | undefined,
   ) {
@@ -242,6 +272,7 @@ class SseBody extends Readable {
     // Always start with a ping: some clients see no headers until the first bytes arrive.
     this.push(PING);
     track(this);
+    results.onReadable?.(() => this.#drain());
   }
 
   ping(): void {
@@ -249,32 +280,72 @@ class SseBody extends Readable {
   }
 
   override _read(): void {
-    if (!this.#pulling) void this.#pump();
+    this.#blocked = false;
+    this.#drain();
   }
 
-  async #pump(): Promise<void> {
-    this.#pulling = true;
-    try {
-      for (;;) {
-        const step = await this.#results.next();
-        if (this.destroyed) return;
-        if (step.done) {
-          await this.#end();
-          this.push(COMPLETE);
-          this.push(null);
-          return;
-        }
-        if (!this.push(frameOf(step.value as FramedResult))) return;
-      }
-    } catch (error) {
-      // The subscription failed (e.g. the client fell too far behind): end the response
-      // abruptly, without `complete`, so the client resumes from its last cursor. Without a
-      // Node response (`yoga.fetch`), the body's reader gets the error.
-      this.destroy(this.#response ? undefined : (error as Error));
-      this.#response?.destroy();
-    } finally {
-      this.#pulling = false;
+  /** Hands over everything ready now; goes asynchronous only where it must. */
+  #drain(): void {
+    if (this.#pulling || this.#ended || this.destroyed) return;
+    const { tryNext } = this.#results;
+    if (!tryNext) {
+      if (!this.#blocked) void this.#pull();
+      return;
     }
+    while (!this.#blocked) {
+      let step: ReturnType<typeof tryNext>;
+      try {
+        step = tryNext.call(this.#results);
+      } catch (error) {
+        this.#fail(error);
+        return;
+      }
+      if (step === 'empty') return;
+      if (step === 'async') {
+        void this.#pull();
+        return;
+      }
+      if (!this.#accept(step)) return;
+    }
+  }
+
+  /** One result through `next()`, then back to draining. */
+  async #pull(): Promise<void> {
+    this.#pulling = true;
+    let step: IteratorResult<ExecutionResult>;
+    try {
+      step = await this.#results.next();
+    } catch (error) {
+      this.#pulling = false;
+      this.#fail(error);
+      return;
+    }
+    this.#pulling = false;
+    if (this.destroyed || !this.#accept(step)) return;
+    this.#drain();
+  }
+
+  /** Writes a result, or ends the stream; false when nothing more is to be read. */
+  #accept(step: IteratorResult<ExecutionResult>): boolean {
+    if (step.done) {
+      void this.#end().then(() => {
+        this.push(COMPLETE);
+        this.push(null);
+      });
+      return false;
+    }
+    if (!this.push(frameOf(step.value as FramedResult))) this.#blocked = true;
+    return true;
+  }
+
+  /**
+   * The subscription failed (e.g. the client fell too far behind): end the response abruptly,
+   * without `complete`, so the client resumes from its last cursor. Without a Node response
+   * (`yoga.fetch`), the body's reader gets the error.
+   */
+  #fail(error: unknown): void {
+    this.destroy(this.#response ? undefined : (error as Error));
+    this.#response?.destroy();
   }
 
   /** Ends the stream through every layer that wrapped it, once. */
@@ -282,6 +353,7 @@ class SseBody extends Readable {
     if (this.#ended) return;
     this.#ended = true;
     untrack(this);
+    this.#results.onReadable?.(null);
     await Promise.allSettled([this.#wrapped.return?.(), this.#results.return?.()]);
   }
 

@@ -4,6 +4,7 @@ import type { Plugin } from 'graphql-yoga';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { WorkflowEvent } from '../shared/domain/events.ts';
 import { isAppError } from '../shared/errors.ts';
+import { type Drainable, isDrainable } from '../shared/ports/event-bus.ts';
 import type { Services } from '../shared/services/index.ts';
 
 /** Seconds: how late a live event reaches its SSE stream, from the worker's `at` to delivery. */
@@ -144,7 +145,8 @@ function metered(
   const close = metrics.streamOpened(subscription);
   // Why not an async generator: its return() would wait for a pending next(), and a client that
   // disconnects from an idle stream would keep it (and the gauge) open.
-  const iterator: AsyncIterableIterator<WorkflowEvent> = {
+  const drainable = isDrainable<WorkflowEvent>(source) ? source : undefined;
+  const iterator: AsyncIterableIterator<WorkflowEvent> & Partial<Drainable<WorkflowEvent>> = {
     async next() {
       try {
         const step = await source.next();
@@ -156,6 +158,16 @@ function metered(
         throw error;
       }
     },
+    ...(drainable && {
+      tryNext() {
+        const step = drainable.tryNext();
+        if (step === 'empty' || step === 'async') return step;
+        if (step.done) close();
+        else metrics.delivered(step.value, openedAt);
+        return step;
+      },
+      onReadable: (listener: (() => void) | null) => drainable.onReadable(listener),
+    }),
     async return(value?: unknown) {
       close();
       return (await source.return?.(value)) ?? { done: true, value: undefined };

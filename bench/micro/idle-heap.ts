@@ -5,6 +5,9 @@
  * their bytes per subscription (shallow sizes, so it adds up to the heap part of RSS only).
  *
  *   npx tsx bench/micro/idle-heap.ts [N=2000]
+ *
+ * With KEEP_SNAPSHOTS=1 the two snapshots are kept (their paths are printed) for a retainer
+ * analysis in Chrome DevTools.
  */
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
@@ -102,5 +105,6 @@ try {
 } finally {
   await client.stop();
   await deployment.stop();
-  rmSync(dir, { recursive: true, force: true });
+  if (process.env.KEEP_SNAPSHOTS === '1') console.log(`snapshots kept in ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
 }

@@ -65,3 +65,26 @@ export class SlowConsumerError extends Error {
     this.name = 'SlowConsumerError';
   }
 }
+
+/**
+ * An event iterator that can also hand over what it already holds without a promise: the hot path
+ * of SSE delivery (server/event-streams.ts) drains it synchronously when the producer signals,
+ * instead of one promise chain per event and subscriber. `next()` stays the general way in.
+ */
+export interface Drainable<T> {
+  /**
+   * The next item if one is ready now; `'empty'` when nothing is buffered (the readable listener
+   * fires when something is); `'async'` when only `next()` can tell (a replay page to read, a
+   * failure to throw). Must not be called while a `next()` is pending.
+   */
+  tryNext(): IteratorResult<T> | 'empty' | 'async';
+  /** The listener is called synchronously whenever `tryNext` may have something new (one; null clears it). */
+  onReadable(listener: (() => void) | null): void;
+}
+
+export function isDrainable<T>(value: unknown): value is Drainable<T> {
+  return (
+    typeof (value as Partial<Drainable<T>>)?.tryNext === 'function' &&
+    typeof (value as Partial<Drainable<T>>)?.onReadable === 'function'
+  );
+}

@@ -1,5 +1,5 @@
 import type { WorkflowEvent } from '../domain/events.ts';
-import type { EventSubscription } from '../ports/event-bus.ts';
+import { type Drainable, type EventSubscription, isDrainable } from '../ports/event-bus.ts';
 
 export interface FilterOptions {
   /** Events that fail the test are skipped. */
@@ -26,8 +26,17 @@ export function filterSubscription(
     }
     return { done: true, value: undefined };
   };
-  const iterator: AsyncIterableIterator<WorkflowEvent> = {
+  const drainable = isDrainable<WorkflowEvent>(source) ? source : undefined;
+  /** What `tryNext` took but only `next()` may hand over: the end, or the last event. */
+  let stashed: IteratorResult<WorkflowEvent> | undefined;
+  const iterator: AsyncIterableIterator<WorkflowEvent> & Partial<Drainable<WorkflowEvent>> = {
     async next() {
+      if (stashed) {
+        const step = stashed;
+        stashed = undefined;
+        await finish();
+        return step.done ? { done: true, value: undefined } : step;
+      }
       while (!finished) {
         const step = await source.next();
         if (step.done) return finish();
@@ -37,6 +46,22 @@ export function filterSubscription(
       }
       return { done: true, value: undefined };
     },
+    ...(drainable && {
+      tryNext() {
+        while (!finished) {
+          const step = drainable.tryNext();
+          if (step === 'empty' || step === 'async') return step;
+          // Ending goes through next(), which closes the subscription first.
+          if (step.done || (keep(step.value) && last?.(step.value))) {
+            stashed = step;
+            return 'async';
+          }
+          if (keep(step.value)) return { done: false, value: step.value };
+        }
+        return { done: true, value: undefined };
+      },
+      onReadable: (listener: (() => void) | null) => drainable.onReadable(listener),
+    }),
     return: finish,
     async throw(error: unknown) {
       await finish();

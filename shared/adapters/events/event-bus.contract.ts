@@ -1,7 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { WorkflowEvent } from '../../domain/events.ts';
 import { BadUserInputError } from '../../errors.ts';
-import { type EventBus, SlowConsumerError } from '../../ports/event-bus.ts';
+import {
+  type Drainable,
+  type EventBus,
+  isDrainable,
+  SlowConsumerError,
+} from '../../ports/event-bus.ts';
 import { compareCursors } from './cursor.ts';
 import {
   awkwardEvents,
@@ -323,6 +328,42 @@ export function describeEventBusContract(
     it('answers ping while open', async () => {
       const { bus } = await open();
       await expect(bus.ping()).resolves.toBeUndefined();
+    });
+
+    it('hands buffered events over synchronously when asked, telling the consumer when more arrive', async () => {
+      const { bus } = await open();
+      const workflowId = newWorkflowId();
+      const before = await publishAll(bus, workflowId, 0, 3);
+      const subscription = await bus.subscribe(workflowId, resumeAfter(null));
+      expect(isDrainable(subscription)).toBe(true);
+      const stream = subscription as unknown as Drainable<WorkflowEvent> & typeof subscription;
+      let signals = 0;
+      stream.onReadable(() => {
+        signals += 1;
+      });
+      // Replay is read a page at a time through next(): tryNext says so.
+      expect(stream.tryNext()).toBe('async');
+      const drained: WorkflowEvent[] = [];
+      const first = await stream[Symbol.asyncIterator]().next();
+      drained.push(first.value as WorkflowEvent);
+      for (let step = stream.tryNext(); typeof step === 'object'; step = stream.tryNext()) {
+        if (!step.done) drained.push(step.value);
+      }
+      expect(ids(drained)).toEqual(ids(before));
+
+      const live = await publishAll(bus, workflowId, 3, 4);
+      await vi.waitFor(() => expect(signals).toBeGreaterThanOrEqual(1));
+      const later: WorkflowEvent[] = [];
+      await vi.waitFor(() => {
+        for (let step = stream.tryNext(); typeof step === 'object'; step = stream.tryNext()) {
+          if (!step.done) later.push(step.value);
+        }
+        expect(ids(later)).toEqual(ids(live));
+      });
+      expect(stream.tryNext()).toBe('empty');
+
+      await subscription.close();
+      expect(stream.tryNext()).toEqual({ done: true, value: undefined });
     });
   });
 }

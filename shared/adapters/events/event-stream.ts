@@ -1,5 +1,9 @@
 import type { WorkflowEvent } from '../../domain/events.ts';
-import { type EventSubscription, SlowConsumerError } from '../../ports/event-bus.ts';
+import {
+  type Drainable,
+  type EventSubscription,
+  SlowConsumerError,
+} from '../../ports/event-bus.ts';
 import { BEFORE_FIRST_KEY } from './cursor.ts';
 
 /** An event with its cursor's sort key, computed once and shared by every subscriber. */
@@ -43,7 +47,9 @@ const COMPACT_AFTER = 1024;
  * dropped the second time: no gap (live was attached first), no duplicate. Replay is read a page
  * at a time as the consumer pulls, so only live events count against `maxBufferedEvents`.
  */
-export class EventStream implements EventSubscription, AsyncIterableIterator<WorkflowEvent> {
+export class EventStream
+  implements EventSubscription, AsyncIterableIterator<WorkflowEvent>, Drainable<WorkflowEvent>
+{
   readonly #limit: number;
   readonly #fetchPage: (cursor: string | null) => Promise<ReplayPage>;
   readonly #signal: AbortSignal | undefined;
@@ -58,6 +64,8 @@ export class EventStream implements EventSubscription, AsyncIterableIterator<Wor
   #live: Delivery[] = [];
   #liveHead = 0;
   #wake: (() => void) | null = null;
+  /** Told synchronously when something arrives or the state changes (`Drainable`). */
+  #readable: (() => void) | null = null;
   #detach: (() => void) | null = null;
   #tail: Promise<unknown> = Promise.resolve();
   readonly #onAbort = () => this.#end();
@@ -113,6 +121,27 @@ export class EventStream implements EventSubscription, AsyncIterableIterator<Wor
     this.#state = 'failed';
     this.#error = error;
     this.#release();
+  }
+
+  /**
+   * The next event if it is here already: from the replay page in hand, else (once replay has
+   * caught up) from the live buffer. `'async'` when a replay page must be read or a failure
+   * thrown: `next()` does that. Never call it while a `next()` is pending.
+   */
+  tryNext(): IteratorResult<WorkflowEvent> | 'empty' | 'async' {
+    if (this.#state === 'failed') return 'async';
+    if (this.#state === 'closed') return DONE;
+    for (;;) {
+      const delivery = this.#takeNext();
+      if (!delivery) return this.#replaying ? 'async' : 'empty';
+      if (delivery.key <= this.#lastKey) continue;
+      this.#lastKey = delivery.key;
+      return { done: false, value: delivery.event };
+    }
+  }
+
+  onReadable(listener: (() => void) | null): void {
+    this.#readable = listener;
   }
 
   next(): Promise<IteratorResult<WorkflowEvent>> {
@@ -211,6 +240,15 @@ export class EventStream implements EventSubscription, AsyncIterableIterator<Wor
   #wakeConsumer(): void {
     const wake = this.#wake;
     this.#wake = null;
-    wake?.();
+    if (wake) {
+      wake();
+      return;
+    }
+    try {
+      this.#readable?.();
+    } catch (error) {
+      // The fan-out calls every subscriber in turn: one consumer's failure stays its own.
+      this.fail(error);
+    }
   }
 }
