@@ -94,3 +94,13 @@ describe('reliability settings', () => {
     ]);
   });
 });
+
+describe('MCP connection pool setting', () => {
+  it('keeps idle MCP connections 60 s by default; 0 turns reuse off; negative values are refused', () => {
+    expect(parseConfig(distributed, 'worker').mcp.poolIdleMs).toBe(60_000);
+    expect(parseConfig({ ...distributed, MCP_POOL_IDLE_MS: '0' }, 'worker').mcp.poolIdleMs).toBe(0);
+    expect(problemsOf({ ...distributed, MCP_POOL_IDLE_MS: '-1' }, 'worker')[0]).toMatch(
+      /^MCP_POOL_IDLE_MS/,
+    );
+  });
+});

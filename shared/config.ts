@@ -72,6 +72,8 @@ const envSchema = z.object({
   MCP_TOOL_TIMEOUT_MS: intFrom(100, 3_600_000, 60_000),
   MCP_TOOL_RESULT_MAX_CHARS: intFrom(256, 10_000_000, 16_384),
   MCP_ALLOW_STDIO: z.enum(['true', 'false']).optional(),
+  // Keep in step with DEFAULT_MCP_POOL_IDLE_MS (worker/tools/mcp-pool.ts); 0 disables reuse.
+  MCP_POOL_IDLE_MS: intFrom(0, 86_400_000, 60_000),
   // Context window (README "Context window"); keep in step with DEFAULT_CONTEXT_BUDGET_TOKENS.
   CONTEXT_BUDGET_TOKENS: intFrom(100, 10_000_000, 100_000),
   // Secrets (README "Secrets"): `[id:]base64` keys, the first seals; or one key.
@@ -189,6 +191,11 @@ export interface Config {
     connectTimeoutMs: number;
     toolTimeoutMs: number;
     maxResultChars: number;
+    /**
+     * How long a worker keeps an MCP connection no run holds, for the same tenant's next runs
+     * with the same server settings (ms); 0: every run connects and closes at its end.
+     */
+    poolIdleMs: number;
     /** Whether MCP servers may use the stdio transport (a command run on workers). */
     allowStdio: boolean;
   };
@@ -332,6 +339,7 @@ export function parseConfig(env: Record<string, string | undefined>, role: Role)
       connectTimeoutMs: e.MCP_CONNECT_TIMEOUT_MS,
       toolTimeoutMs: e.MCP_TOOL_TIMEOUT_MS,
       maxResultChars: e.MCP_TOOL_RESULT_MAX_CHARS,
+      poolIdleMs: e.MCP_POOL_IDLE_MS,
       // A stdio server runs a command on the workers (and on a gateway for testMcpServer): allowed
       // by default only for the single-user embedded setup.
       allowStdio: e.MCP_ALLOW_STDIO

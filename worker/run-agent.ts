@@ -1,6 +1,6 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import type { EventBody, NewWorkflowEvent } from '../shared/domain/events.ts';
-import type { Message, Run, RunError, Usage } from '../shared/domain/types.ts';
+import type { McpServer, Message, Run, RunError, Usage } from '../shared/domain/types.ts';
 import { addUsage, isTerminal } from '../shared/domain/types.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { EventBus } from '../shared/ports/event-bus.ts';
@@ -28,8 +28,9 @@ import type { ResolvedModel } from './models/tenant-models.ts';
 import { inspectEarlierAttempts } from './run-attempts.ts';
 import { buildSystemPrompt } from './system-prompt.ts';
 import { resolveAgentServers } from './tools/agent-servers.ts';
+import { createMcpPool, type McpPool } from './tools/mcp-pool.ts';
 import { openRunTools, type RunTools } from './tools/mcp-tools.ts';
-import { openServerSecrets } from './tools/server-secrets.ts';
+import { openServerSecrets, type ServersWithSecrets } from './tools/server-secrets.ts';
 import type { RunMetrics } from './worker-metrics.ts';
 
 /** Resolves a tenant's `provider:model` string to a model the AI SDK can call. */
@@ -72,7 +73,14 @@ export interface RunAgentDeps {
     toolTimeoutMs?: number;
     /** Tool results longer than this many characters of JSON are cut in events and history. */
     maxResultChars?: number;
+    /** How long an MCP connection no run holds stays open for reuse, in ms; 0: no reuse. */
+    poolIdleMs?: number;
   };
+  /**
+   * The worker's MCP connections (`tools/mcp-pool.ts`), shared by runs of the same tenant and
+   * server settings. Absent: a pool without reuse (each run connects and closes at its end).
+   */
+  mcpPool?: McpPool;
 }
 
 /**
@@ -115,6 +123,14 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
   const { store, bus, logger } = deps;
   const busyRetryMs = deps.busyRetryMs ?? 200;
   const secrets = deps.secrets ?? createSecretResolver(store.secrets, null);
+  // Without reuse nothing outlives a run, so this fallback needs no closing.
+  const mcpPool =
+    deps.mcpPool ??
+    createMcpPool({
+      idleMs: 0,
+      connectTimeoutMs: deps.tools?.connectTimeoutMs,
+      toolTimeoutMs: deps.tools?.toolTimeoutMs,
+    });
 
   return async (job: RunJob, context: JobContext): Promise<JobOutcome> => {
     const [found] = await store.runs.getMany(job.tenantId, [job.runId]);
@@ -288,9 +304,29 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
     }
     // Deterministic ids make a retried attempt store each message at most once.
     const userMessageId = `${run.id}-u`;
-    if (!mine.some((m) => m.id === userMessageId)) {
-      await persistMessage(run, { id: userMessageId, role: 'USER', content: run.prompt });
-    }
+    // Stored while the run's tools and model are prepared: every report of the run (the sink
+    // below) and its end wait for it, so it is still the run's first message and event.
+    // Once it is stored its announcement is issued, and whatever the run publishes after that
+    // goes out behind it on the same connection: nothing waits for the announcement's reply.
+    let userAnnounced: Promise<unknown> = Promise.resolve();
+    const userStored = mine.some((m) => m.id === userMessageId)
+      ? Promise.resolve()
+      : (async () => {
+          const [stored] = await store.messages.append([
+            {
+              id: userMessageId,
+              role: 'USER',
+              content: run.prompt,
+              tenantId: run.tenantId,
+              workflowId: run.workflowId,
+              runId: run.id,
+            },
+          ]);
+          if (!stored) throw new Error(`message ${userMessageId} was not stored`);
+          userAnnounced = announce(run, stored);
+          userAnnounced.catch(() => {});
+        })();
+    userStored.catch(() => {});
     // What earlier attempts completed stays; the model continues after it.
     const continuation = mine.filter((m) => m.role !== 'USER');
     let assistantCount = continuation.filter((m) => m.role === 'ASSISTANT').length;
@@ -319,10 +355,11 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
         ids: [...agent.skillIds, ...workflow.skillIds],
         tags: agent.skillTags,
       });
-      // The agent's MCP servers are connected for this run only and closed when it ends.
+      // The agent's MCP servers' connections are leased from the worker's pool for this run and
+      // released when it ends (the pool keeps them for the tenant's next runs, or closes them).
       const servers = await resolveAgentServers(store, agent);
       if (servers.length > 0) {
-        let opened: Awaited<ReturnType<typeof openServerSecrets>>;
+        let opened: ServersWithSecrets<McpServer>;
         try {
           opened = await openServerSecrets(run.tenantId, servers, secrets);
         } catch (error) {
@@ -336,7 +373,15 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
         }
         redact = redact.with(opened.secrets);
         try {
-          runTools = await openRunTools(opened.servers, { ...deps.tools, signal, redact });
+          runTools = await openRunTools(mcpPool, {
+            tenantId: run.tenantId,
+            servers: opened.servers.map((server, index) => ({
+              id: server.id,
+              settings: server,
+              secrets: opened.serverSecrets[index] ?? new Map(),
+            })),
+            signal,
+          });
         } catch (error) {
           // Cancelled while connecting: the loop below ends the run CANCELLED at once.
           if (!signal.aborted) {
@@ -346,7 +391,10 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
               usage: base,
               error: {
                 code: 'TOOLS_UNAVAILABLE',
-                message: error instanceof Error ? error.message : 'An MCP server is unreachable.',
+                message:
+                  error instanceof Error
+                    ? redact.text(error.message)
+                    : 'An MCP server is unreachable.',
               },
             };
           }
@@ -370,9 +418,11 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
         newMessageId: () => `${run.id}-a${++assistantCount}-${run.attempt}`,
         sink: {
           delta: async (messageId, delta) => {
+            await userStored;
             await publish(run, { type: 'MessageDeltaEvent', messageId, delta }, redact);
           },
           message: async (message) => {
+            await userStored;
             // Interrupted by the shutdown: not complete, so not stored; the next attempt
             // starts the turn over.
             if (handingBack()) {
@@ -383,14 +433,17 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
             await persistMessage(run, message, redact);
           },
           usage: async (usage) => {
+            await userStored;
             const total = addUsage(base, usage);
             await fence(run, total);
             await publish(run, { type: 'UsageEvent', usage: total });
           },
           log: async (event, detail) => {
+            await userStored;
             await publish(run, { type: 'LogEvent', event, detail }, redact);
           },
           toolCall: async (report) => {
+            await userStored;
             await publish(run, { type: 'ToolCallEvent', ...report }, redact);
           },
         },
@@ -401,6 +454,9 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
     } finally {
       clearTimeout(timer);
       await runTools?.close();
+      // Also when the run ends before its first report (its tools failed, say).
+      await userStored;
+      await userAnnounced;
     }
     deps.metrics?.tokensUsed(workflow.model ?? agent.model, result.usage);
     const usage = addUsage(base, result.usage);

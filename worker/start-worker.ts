@@ -1,6 +1,7 @@
 import type { Logger } from '../shared/logger.ts';
 import type { JobProcessor, JobQueue } from '../shared/ports/job-queue.ts';
 import { createRunAgentHandler, failRun, type RunAgentDeps } from './run-agent.ts';
+import { createMcpPool } from './tools/mcp-pool.ts';
 import { instrumentJobHandler, type WorkerMetrics } from './worker-metrics.ts';
 
 export interface WorkerDeps extends RunAgentDeps {
@@ -12,10 +13,25 @@ export interface WorkerDeps extends RunAgentDeps {
   metrics?: WorkerMetrics;
 }
 
-/** Starts taking run jobs from the queue. Close the returned processor to stop. */
+/**
+ * Starts taking run jobs from the queue. Close the returned processor to stop: once its runs have
+ * ended it closes the MCP connection pool too (`mcpPool`, or one made from `tools`), so no
+ * connection or stdio process outlives the worker.
+ */
 export function startWorker(deps: WorkerDeps): JobProcessor {
-  const handler = instrumentJobHandler(createRunAgentHandler(deps), deps.logger, deps.metrics);
-  return deps.queue.process(handler, {
+  const mcpPool =
+    deps.mcpPool ??
+    createMcpPool({
+      idleMs: deps.tools?.poolIdleMs,
+      connectTimeoutMs: deps.tools?.connectTimeoutMs,
+      toolTimeoutMs: deps.tools?.toolTimeoutMs,
+    });
+  const handler = instrumentJobHandler(
+    createRunAgentHandler({ ...deps, mcpPool }),
+    deps.logger,
+    deps.metrics,
+  );
+  const processor = deps.queue.process(handler, {
     concurrency: deps.concurrency,
     onFailed: async (job, reason) => {
       deps.logger.error(
@@ -28,4 +44,16 @@ export function startWorker(deps: WorkerDeps): JobProcessor {
       });
     },
   });
+  // After the processor: runs hand their leases back before the connections close.
+  const closingPool = async (stop: Promise<void>) => {
+    try {
+      await stop;
+    } finally {
+      await mcpPool.close();
+    }
+  };
+  return {
+    close: () => closingPool(processor.close()),
+    drain: (graceMs) => closingPool(processor.drain(graceMs)),
+  };
 }

@@ -74,3 +74,21 @@ describe('log format', () => {
     expect(wantsPretty('pretty', false)).toMatch(/pino-pretty/);
   });
 });
+
+describe('MCP connection gauges', () => {
+  it('report the pool’s open and leased connections at scrape time', async () => {
+    const registry = createMetricsRegistry();
+    let stats = { open: 3, leased: 1, connecting: 0 };
+    createWorkerMetrics(registry, { concurrency: 2, mcpConnections: () => stats });
+    const read = async () => {
+      const samples = parsePrometheus(await registry.metrics());
+      return [
+        sumOf(samples, 'agentgate_mcp_connections_open'),
+        sumOf(samples, 'agentgate_mcp_connections_leased'),
+      ];
+    };
+    expect(await read()).toEqual([3, 1]);
+    stats = { open: 0, leased: 0, connecting: 0 };
+    expect(await read()).toEqual([0, 0]);
+  });
+});

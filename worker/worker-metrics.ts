@@ -3,6 +3,7 @@ import type { QueueCounts } from '../shared/adapters/queue/job-queue-common.ts';
 import type { RunStatus, Usage } from '../shared/domain/types.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { JobHandler } from '../shared/ports/job-queue.ts';
+import type { McpPoolStats } from './tools/mcp-pool.ts';
 
 /** Seconds from a run's start to its end: agent runs last from a second to many minutes. */
 export const RUN_DURATION_BUCKETS = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600];
@@ -28,6 +29,8 @@ export interface WorkerMetricsOptions {
    * reports the same numbers: aggregate with `max`, not `sum`.
    */
   queueCounts?: () => Promise<QueueCounts>;
+  /** The worker's MCP connection pool, read at scrape time. */
+  mcpConnections?: () => McpPoolStats;
   /** Where a failed queue-depth read is reported (the series are dropped for that scrape). */
   logger?: Logger;
 }
@@ -63,7 +66,25 @@ export function createWorkerMetrics(
     labelNames: ['model', 'kind'] as const,
     registers: [registry],
   });
-  const { queueCounts, logger } = options;
+  const { queueCounts, mcpConnections, logger } = options;
+  if (mcpConnections) {
+    new Gauge({
+      name: 'agentgate_mcp_connections_open',
+      help: 'MCP connections this worker holds open, idle ones included (MCP_POOL_IDLE_MS).',
+      registers: [registry],
+      collect() {
+        this.set(mcpConnections().open);
+      },
+    });
+    new Gauge({
+      name: 'agentgate_mcp_connections_leased',
+      help: 'Open MCP connections of this worker that at least one run holds now.',
+      registers: [registry],
+      collect() {
+        this.set(mcpConnections().leased);
+      },
+    });
+  }
   if (queueCounts) {
     new Gauge({
       name: 'agentgate_queue_jobs',

@@ -1,16 +1,25 @@
 import type { Runtime } from '../shared/runtime.ts';
 import { startWorker } from './start-worker.ts';
+import { createMcpPool } from './tools/mcp-pool.ts';
 import { createWorkerMetrics } from './worker-metrics.ts';
 
 /**
  * Starts the run worker over a runtime, with `WORKER_CONCURRENCY` runs at once; its metrics
- * (slots, run durations, tokens, queue depth) go to the runtime's registry.
+ * (slots, run durations, tokens, queue depth, MCP connections) go to the runtime's registry.
+ * Closing the worker closes its MCP connections.
  */
 export function startRuntimeWorker(runtime: Runtime) {
   const logger = runtime.logger.child({ component: 'worker' });
+  const { mcp } = runtime.config;
+  const mcpPool = createMcpPool({
+    idleMs: mcp.poolIdleMs,
+    connectTimeoutMs: mcp.connectTimeoutMs,
+    toolTimeoutMs: mcp.toolTimeoutMs,
+  });
   const metrics = createWorkerMetrics(runtime.metrics.registry, {
     concurrency: runtime.config.worker.concurrency,
     queueCounts: runtime.adapters.stats.queue,
+    mcpConnections: mcpPool.stats,
     logger,
   });
   return startWorker({
@@ -27,7 +36,8 @@ export function startRuntimeWorker(runtime: Runtime) {
     },
     concurrency: runtime.config.worker.concurrency,
     metrics,
-    tools: runtime.config.mcp,
+    tools: mcp,
+    mcpPool,
     contextBudgetTokens: runtime.config.runs.contextBudgetTokens,
   });
 }

@@ -23,6 +23,7 @@ import { createModelRegistry, type ProviderConfig } from '../../worker/models/re
 import { createTenantModels } from '../../worker/models/tenant-models.ts';
 import type { RunAgentDeps } from '../../worker/run-agent.ts';
 import { startWorker } from '../../worker/start-worker.ts';
+import type { McpPool } from '../../worker/tools/mcp-pool.ts';
 import { createMcpProbe } from '../../worker/tools/mcp-probe.ts';
 import { createWorkerMetrics } from '../../worker/worker-metrics.ts';
 
@@ -44,6 +45,8 @@ export interface TestAppOptions {
   metrics?: boolean;
   /** MCP tool limits of the worker (default: the production defaults). */
   tools?: RunAgentDeps['tools'];
+  /** The worker's MCP connection pool (default: one made from `tools`); closed with the app. */
+  mcpPool?: McpPool;
   /** Keys that seal secrets (default: one random key); null: none, as without SECRETS_KEYS. */
   secretKeys?: SecretKey[] | null;
 }
@@ -123,7 +126,11 @@ export async function createTestApp(options: TestAppOptions = {}) {
       : undefined,
   });
   const workerMetrics = registry
-    ? createWorkerMetrics(registry, { concurrency: 4, queueCounts: () => queue.counts() })
+    ? createWorkerMetrics(registry, {
+        concurrency: 4,
+        queueCounts: () => queue.counts(),
+        mcpConnections: options.mcpPool?.stats,
+      })
     : undefined;
   const worker =
     options.worker === false
@@ -139,6 +146,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
           concurrency: 4,
           metrics: workerMetrics,
           tools: options.tools,
+          mcpPool: options.mcpPool,
         });
 
   const url = 'http://agentgate.test/graphql';

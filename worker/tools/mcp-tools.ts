@@ -3,9 +3,11 @@ import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { dynamicTool, jsonSchema, type ToolSet } from 'ai';
 import type { McpServer } from '../../shared/domain/types.ts';
 import type { Redactor } from '../../shared/secrets/references.ts';
+import type { McpPool } from './mcp-pool.ts';
 
 /** Default limit of one tool call, in ms (`MCP_TOOL_TIMEOUT_MS`). */
 export const DEFAULT_MCP_TOOL_TIMEOUT_MS = 60_000;
@@ -32,6 +34,8 @@ export interface McpConnection {
   readonly tools: McpToolInfo[];
   /** Calls a tool; rejects on a timeout, an abort, or a result the server marks as an error. */
   call(name: string, input: unknown, options: { signal?: AbortSignal }): Promise<unknown>;
+  /** Resolves when the server answers an MCP ping within the connect timeout. */
+  ping(options: { signal?: AbortSignal }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -45,6 +49,12 @@ export interface McpConnectOptions {
    * results, tool errors, connect errors): a server may echo a header or environment value.
    */
   redact?: Redactor;
+  /**
+   * Called when the connection must not be handed out again: its transport closed or failed
+   * (the stdio process exited, an HTTP request or stream failed), or the server announced that
+   * its tool list changed (the listed tools are stale). Calls already made are not affected.
+   */
+  onStale?: (reason: string) => void;
 }
 
 /** An error with secret values in its message replaced, in place (its type is kept). */
@@ -133,6 +143,17 @@ export async function connectMcpServer(
   let tools: McpToolInfo[];
   try {
     const transport = createTransport(server);
+    // Set before connect: the SDK's Client chains its own handlers after these.
+    transport.onclose = () => options.onStale?.('the transport closed');
+    transport.onerror = (error) => {
+      // A streamable HTTP server may refuse the optional GET stream of server-initiated
+      // messages; requests and their responses still work, so the connection stays usable.
+      if (error.message.startsWith('Failed to open SSE stream')) return;
+      options.onStale?.(`the transport failed: ${error.message}`);
+    };
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+      options.onStale?.('the server changed its tool list');
+    });
     await client.connect(transport, { timeout: connectTimeoutMs, signal: options.signal });
     const listed = await client.listTools(undefined, {
       timeout: connectTimeoutMs,
@@ -177,29 +198,57 @@ export async function connectMcpServer(
       const value = resultValue(result as { content?: unknown; structuredContent?: unknown });
       return options.redact ? options.redact.value(value) : value;
     },
+    async ping({ signal }) {
+      await client.ping({ timeout: connectTimeoutMs, signal });
+    },
     close: () => client.close(),
   };
 }
 
-/** The tools of a run's MCP servers, as AI SDK tools, and how to close their connections. */
+/** The tools of a run's MCP servers, as AI SDK tools, and how to give their connections back. */
 export interface RunTools {
   tools: ToolSet;
+  /** Releases the run's leases on its connections (the pool closes or keeps them). */
   close(): Promise<void>;
 }
 
+/** One server of a run, its secret references replaced by values. */
+export interface RunServer {
+  id: string;
+  settings: McpServerSettings;
+  /** The secret values substituted in `settings`, by name: its connection redacts them. */
+  secrets: ReadonlyMap<string, string>;
+}
+
+/** What {@link openRunTools} connects: a run's servers, in the order of the tool-name rule. */
+export interface RunToolsRequest {
+  tenantId: string;
+  servers: readonly RunServer[];
+  /** The run's signal: aborting it stops waiting for connections (others may still share them). */
+  signal?: AbortSignal;
+}
+
 /**
- * Connects to every server (in parallel) and exposes their tools to `streamText`. A tool name
- * two servers share goes to the first server in `servers` order. Closing closes every
- * connection; a failed connect closes the ones already open before rethrowing.
+ * Leases a connection to every server from the pool (in parallel) and exposes their tools to
+ * `streamText`. A tool name two servers share goes to the first server in `servers` order.
+ * Closing releases every lease; a failed connect releases the ones already taken before
+ * rethrowing (an `McpConnectError`, or the signal's reason when the run stopped waiting).
  */
-export async function openRunTools(
-  servers: readonly McpServerSettings[],
-  options: McpConnectOptions = {},
-): Promise<RunTools> {
-  const settled = await Promise.allSettled(servers.map((s) => connectMcpServer(s, options)));
-  const connections = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+export async function openRunTools(pool: McpPool, request: RunToolsRequest): Promise<RunTools> {
+  const settled = await Promise.allSettled(
+    request.servers.map((server) =>
+      pool.acquire({
+        tenantId: request.tenantId,
+        serverId: server.id,
+        settings: server.settings,
+        secrets: server.secrets,
+        signal: request.signal,
+      }),
+    ),
+  );
+  const leases = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const close = async () => {
-    await Promise.allSettled(connections.map((c) => c.close()));
+    for (const lease of leases) lease.release();
   };
   const failed = settled.find((s) => s.status === 'rejected');
   if (failed) {
@@ -207,7 +256,7 @@ export async function openRunTools(
     throw failed.reason;
   }
   const tools: ToolSet = {};
-  for (const connection of connections) {
+  for (const { connection } of leases) {
     for (const info of connection.tools) {
       if (tools[info.name]) continue;
       tools[info.name] = dynamicTool({

@@ -8,6 +8,12 @@ export interface ServersWithSecrets<T extends McpServerSettings> {
   servers: T[];
   /** Secret name → value, to redact from whatever comes back. */
   secrets: Map<string, string>;
+  /** The values substituted in each server, by name (index-aligned with `servers`). */
+  serverSecrets: Map<string, string>[];
+}
+
+function referencesOf(server: McpServerSettings): string[] {
+  return referencedSecretNames([...Object.values(server.env), ...Object.values(server.headers)]);
 }
 
 /**
@@ -22,12 +28,15 @@ export async function openServerSecrets<T extends McpServerSettings & Pick<McpSe
   servers: readonly T[],
   resolver: SecretResolver,
 ): Promise<ServersWithSecrets<T>> {
-  const names = referencedSecretNames(
-    servers.flatMap((s) => [...Object.values(s.env), ...Object.values(s.headers)]),
-  );
+  const names = [...new Set(servers.flatMap(referencesOf))];
   const secrets = await resolver.resolve(tenantId, names);
-  if (secrets.size === 0) return { servers: [...servers], secrets };
+  // The resolver rejects unless it opened every name, so each lookup below finds its value.
+  const serverSecrets = servers.map(
+    (server) => new Map(referencesOf(server).map((name) => [name, secrets.get(name) ?? ''])),
+  );
+  if (secrets.size === 0) return { servers: [...servers], secrets, serverSecrets };
   return {
+    serverSecrets,
     servers: servers.map((server) => ({
       ...server,
       env: substituteAll(server.env, secrets),
