@@ -25,6 +25,7 @@ export const runAgentJob = defineJob({
     tenantId: z.string().min(1),
     workflowId: z.string().min(1),
     runId: z.string().min(1),
+    agentId: z.string().min(1).optional(),
   }),
   attempts: 3,
   backoffMs: 1_000,

@@ -111,6 +111,24 @@ async function firstDelta(run: Run): Promise<void> {
 }
 
 describe('the run-agent job', () => {
+  it("uses the agent the job names, and the workflow's own when the job names another", async () => {
+    const run = await newRun('hello there');
+    const [workflow] = await store.workflows.getMany(tenantId, [run.workflowId]);
+    await handler()({ ...job(run), agentId: workflow!.agentId }, context());
+    expect(await stored(run)).toMatchObject({ status: 'SUCCEEDED', output: 'echo: hello there' });
+
+    const other = await store.agents.create({
+      tenantId,
+      name: 'Other',
+      systemPrompt: 'Fail.',
+      model: 'demo:nope',
+      description: null,
+    });
+    const second = await newRun('again');
+    await handler()({ ...job(second), agentId: other.id }, context());
+    expect(await stored(second)).toMatchObject({ status: 'SUCCEEDED', output: 'echo: again' });
+  });
+
   it('ends a run TIMED_OUT at its execution deadline, storing what it streamed', async () => {
     const run = await newRun('!delay 50\n!words 200', { runTimeoutMs: 300 });
 

@@ -167,7 +167,7 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
       await timeOutRun({ store, bus }, run);
       return undefined;
     }
-    const outcome = await execute(run, context, resumed, announced);
+    const outcome = await execute(run, context, resumed, announced, job.agentId);
     if (outcome.status === 'HANDED_BACK') return { retryAfterMs: 0 };
     if (outcome.status === 'SUPERSEDED') {
       logger.info({ runId: run.id, attempt: run.attempt }, 'run taken over or ended elsewhere');
@@ -250,14 +250,20 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
     context: JobContext,
     resumed: boolean,
     announced: Promise<unknown>,
+    agentId: string | undefined,
   ): Promise<Outcome> {
     const base = run.usage;
     // Loaded at once: each is a round trip on the way to the first token.
-    const [[workflow], conversation] = await Promise.all([
+    const [[workflow], conversation, [named]] = await Promise.all([
       store.workflows.getMany(run.tenantId, [run.workflowId]),
       store.messages.history(run.tenantId, run.workflowId),
+      agentId ? store.agents.getMany(run.tenantId, [agentId]) : [],
     ]);
-    const [agent] = workflow ? await store.agents.getMany(run.tenantId, [workflow.agentId]) : [];
+    // The job names the agent when the gateway knew it; checked against the workflow all the same.
+    const [agent] =
+      !workflow || named?.id === workflow.agentId
+        ? [named]
+        : await store.agents.getMany(run.tenantId, [workflow.agentId]);
     // The run's RUNNING event comes before anything else of it.
     await announced;
     if (!workflow || !agent) {

@@ -3,6 +3,11 @@ export interface RunJob {
   tenantId: string;
   workflowId: string;
   runId: string;
+  /**
+   * The workflow's agent, when the enqueuer knew it (a workflow's agent never changes): the
+   * worker then loads it together with the workflow instead of after it.
+   */
+  agentId?: string;
 }
 
 export interface JobContext {

@@ -92,8 +92,8 @@ export function createRunService(deps: ServiceDeps) {
     return cancelRunning(run);
   }
 
-  function jobOf(run: Run) {
-    return { tenantId: run.tenantId, workflowId: run.workflowId, runId: run.id };
+  function jobOf(run: Run, agentId?: string) {
+    return { tenantId: run.tenantId, workflowId: run.workflowId, runId: run.id, agentId };
   }
 
   return {
@@ -147,7 +147,7 @@ export function createRunService(deps: ServiceDeps) {
         // it: do both again (each a no-op when it was done).
         if (run.status === 'QUEUED') {
           await publishRunStatus(bus, run);
-          await queue.enqueue(jobOf(run));
+          await queue.enqueue(jobOf(run, workflow.agentId));
         }
         return run;
       }
@@ -159,7 +159,7 @@ export function createRunService(deps: ServiceDeps) {
       }
       await publishRunStatus(bus, run);
       try {
-        await queue.enqueue(jobOf(run));
+        await queue.enqueue(jobOf(run, workflow.agentId));
       } catch (error) {
         // Never leave a run QUEUED with no job behind it.
         const failed = await store.runs.transition(run.tenantId, run.id, ['QUEUED'], {
