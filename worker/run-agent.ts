@@ -133,34 +133,44 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
     });
 
   return async (job: RunJob, context: JobContext): Promise<JobOutcome> => {
-    const [found] = await store.runs.getMany(job.tenantId, [job.runId]);
-    if (!found || isTerminal(found.status)) return undefined;
-    let run: Run;
+    // Assigned on every path that goes on: started, or taken over.
+    let run!: Run;
     let resumed = false;
     let announced: Promise<unknown> = Promise.resolve();
-    if (found.status === 'QUEUED') {
-      // The queue-wait limit holds even when the sweeper has not come round yet.
-      if (isOverdue(found)) {
-        await timeOutRun({ store, bus }, found);
-        return undefined;
+    // The common case in one step: a QUEUED run within its queue deadline starts.
+    let started = await store.runs.start(job.tenantId, job.runId, { overdueAt: new Date() });
+    if (!started.ok && started.reason === 'BUSY') {
+      // One run per workflow at a time, oldest first: come back when the workflow is free.
+      return { retryAfterMs: busyRetryMs };
+    }
+    if (!started.ok) {
+      // Not startable: ended, past its queue deadline, or RUNNING on a worker that died.
+      const [found] = await store.runs.getMany(job.tenantId, [job.runId]);
+      if (!found || isTerminal(found.status)) return undefined;
+      if (found.status === 'QUEUED') {
+        // The queue-wait limit holds even when the sweeper has not come round yet.
+        if (isOverdue(found)) {
+          await timeOutRun({ store, bus }, found);
+          return undefined;
+        }
+        started = await store.runs.start(found.tenantId, found.id);
+        if (!started.ok)
+          return started.reason === 'BUSY' ? { retryAfterMs: busyRetryMs } : undefined;
+      } else {
+        const taken = await store.runs.resume(found.tenantId, found.id);
+        if (!taken) return undefined;
+        run = taken;
+        resumed = true;
+        // The worker that started it may have died before announcing it (a no-op if it did not).
+        await publishRunStatus(bus, run);
       }
-      const started = await store.runs.start(found.tenantId, found.id);
-      if (!started.ok) {
-        // One run per workflow at a time, oldest first: come back when the workflow is free.
-        return started.reason === 'BUSY' ? { retryAfterMs: busyRetryMs } : undefined;
-      }
+    }
+    if (started.ok) {
       run = started.run;
       // Persisted by start() above, then announced — while the run's records load (`execute`
       // awaits it before anything else of the run is published).
       announced = publishRunStatus(bus, run);
       announced.catch(() => {});
-    } else {
-      const taken = await store.runs.resume(found.tenantId, found.id);
-      if (!taken) return undefined;
-      run = taken;
-      resumed = true;
-      // The worker that started it may have died before announcing it (a no-op if it did not).
-      await publishRunStatus(bus, run);
     }
     if (isOverdue(run)) {
       await announced;

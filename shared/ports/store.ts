@@ -228,6 +228,14 @@ export interface RunPatch {
   finishedAt?: Date | null;
 }
 
+export interface StartRunOptions {
+  /**
+   * A QUEUED run whose queue deadline (`timeoutAt`) is at or before this instant is not started
+   * (`NOT_QUEUED`): the caller times it out instead. Absent: the deadline is not looked at.
+   */
+  overdueAt?: Date;
+}
+
 export type StartRunResult =
   | { ok: true; run: Run }
   /**
@@ -263,7 +271,7 @@ export interface RunStore {
    * the move — taken after the busy check, so it is never earlier than the `finishedAt` of the
    * run before it — and `timeoutAt` to `startedAt + runTimeoutMs` (null without a limit).
    */
-  start(tenantId: string, id: string): Promise<StartRunResult>;
+  start(tenantId: string, id: string, options?: StartRunOptions): Promise<StartRunResult>;
   /**
    * A worker takes over a RUNNING run (its previous worker died, failed or handed it back):
    * increments `attempt` atomically and returns the run, or null when it is not RUNNING. Of two

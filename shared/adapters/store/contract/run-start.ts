@@ -84,6 +84,31 @@ export function describeRunStart(ctx: ContractContext): void {
       expect(await start('missing')).toEqual({ ok: false, reason: 'NOT_QUEUED' });
     });
 
+    it('does not start a run past its queue deadline when asked to look (overdueAt)', async () => {
+      const workflow = await make.workflow();
+      const { run } = await ctx.store.runs.create(
+        {
+          tenantId: ctx.tenant,
+          workflowId: workflow.id,
+          prompt: 'Hello',
+          idempotencyKey: null,
+          eventsAfter: null,
+          queueTimeoutMs: 60_000,
+        },
+        { idempotencyWindowMs: 0 },
+      );
+      const deadline = run.timeoutAt!.getTime();
+      const late = { overdueAt: new Date(deadline) };
+      expect(await ctx.store.runs.start(ctx.tenant, run.id, late)).toEqual({
+        ok: false,
+        reason: 'NOT_QUEUED',
+      });
+      expect((await ctx.store.runs.getMany(ctx.tenant, [run.id]))[0]?.status).toBe('QUEUED');
+      const early = { overdueAt: new Date(deadline - 1) };
+      const started = await ctx.store.runs.start(ctx.tenant, run.id, early);
+      expect(started.ok && started.run.status).toBe('RUNNING');
+    });
+
     it('starts runs of different workflows independently', async () => {
       const one = await make.run((await make.workflow()).id);
       const two = await make.run((await make.workflow()).id);

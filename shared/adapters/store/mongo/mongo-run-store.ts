@@ -9,6 +9,7 @@ import type {
   NewRun,
   RunPatch,
   RunStore,
+  StartRunOptions,
   StartRunResult,
   TransitionGuard,
 } from '../../../ports/store.ts';
@@ -236,9 +237,15 @@ export function createMongoRunStore({ runs, workflows }: Collections): RunStore 
       });
     },
 
-    async start(tenantId: string, id: string): Promise<StartRunResult> {
+    async start(
+      tenantId: string,
+      id: string,
+      options: StartRunOptions = {},
+    ): Promise<StartRunResult> {
       const run = await runs.findOne({ _id: id, tenantId });
       if (run?.status !== 'QUEUED') return NOT_QUEUED;
+      const { overdueAt } = options;
+      if (overdueAt && run.timeoutAt && run.timeoutAt <= overdueAt) return NOT_QUEUED;
       const blocker = await runs.findOne(
         {
           tenantId,

@@ -7,6 +7,7 @@ import type {
   NewRun,
   RunPatch,
   RunStore,
+  StartRunOptions,
   StartRunResult,
   TransitionGuard,
 } from '../../../ports/store.ts';
@@ -163,7 +164,12 @@ export function createSqlRunStore(db: SqlDriver): RunStore {
       );
     },
 
-    async start(tenantId: string, id: string): Promise<StartRunResult> {
+    async start(
+      tenantId: string,
+      id: string,
+      options: StartRunOptions = {},
+    ): Promise<StartRunResult> {
+      const overdueAt = options.overdueAt ?? null;
       // The common case in one statement: the run is QUEUED and nothing holds its workflow.
       // `started_at` is never before the end of the run before it, whose worker stamped it.
       try {
@@ -179,11 +185,12 @@ export function createSqlRunStore(db: SqlDriver): RunStore {
              timeout_at = s.at + r.run_timeout_ms * interval '1 millisecond'
            FROM s
            WHERE r.tenant_id = $1 AND r.id = $2 AND r.status = 'QUEUED'
+             AND ($4::timestamptz IS NULL OR r.timeout_at IS NULL OR r.timeout_at > $4)
              AND NOT EXISTS (
                SELECT 1 FROM runs b WHERE b.tenant_id = $1 AND b.workflow_id = r.workflow_id
                AND (b.status = 'RUNNING' OR (b.status = 'QUEUED' AND b.id < r.id)))
            RETURNING r.*`,
-          [tenantId, id, new Date()],
+          [tenantId, id, new Date(), overdueAt],
         );
         if (started) return { ok: true, run: toRun(started) };
       } catch (error) {
@@ -201,6 +208,9 @@ export function createSqlRunStore(db: SqlDriver): RunStore {
             [tenantId, id],
           );
           if (run?.status !== 'QUEUED') return NOT_QUEUED;
+          if (overdueAt && run.timeout_at && new Date(run.timeout_at) <= overdueAt) {
+            return NOT_QUEUED;
+          }
           const blockers = await tx.query<{ id: string }>(
             `SELECT id FROM runs WHERE tenant_id = $1 AND workflow_id = $2
              AND (status = 'RUNNING' OR (status = 'QUEUED' AND id < $3)) LIMIT 1`,
