@@ -10,6 +10,7 @@ import {
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { GraphQLContext } from '../schema/context.ts';
 import { type Drainable, isDrainable } from '../shared/ports/event-bus.ts';
+import { subscriptionReleaseOf } from './protection.ts';
 import { type CursorLocation, locateCursor } from './sse-resume.ts';
 
 /**
@@ -58,13 +59,14 @@ export function useEventStreams(options: EventStreamsOptions = {}): Plugin {
       if (!(request.headers.get('accept') ?? '').includes('text/event-stream')) return;
       const response = (serverContext as { res?: ServerResponse } | undefined)?.res;
       // Other plugins wrapped the stream (subscription accounting, error masking, Yoga's
-      // metrics): a promise and an iterator result per layer, per event and subscriber. The body
-      // reads this plugin's results directly, masks errors itself, and ends the wrapped stream
-      // when it ends, which runs every layer's end-of-stream work (the accounting is released).
-      const wrapped = (result as AsyncIterable<ExecutionResult>)[Symbol.asyncIterator]();
+      // metrics): a promise and an iterator result per layer, per event and subscriber, and
+      // closures that keep the whole request (its Request, context and arguments) for as long
+      // as the stream is open. The body reads this plugin's results directly, masks errors
+      // itself, frees the subscription slot itself when it ends, and lets the wrapped stream go.
+      const release = subscriptionReleaseOf(results) ?? (() => {});
       setResultProcessor(
         (_, fetchAPI) =>
-          new fetchAPI.Response(new SseBody(results, wrapped, response) as never, {
+          new fetchAPI.Response(new SseBody(results, release, response) as never, {
             status: 200,
             headers: SSE_HEADERS,
           }),
@@ -114,6 +116,19 @@ async function subscribeShared(
   const source = await createSourceEventStream(args);
   if (!isAsyncIterable(source)) return source as ExecutionResult;
   const key = resultKey(args);
+  // What executing an event needs — not the request's context: the event fields resolve from the
+  // event alone, and a stream that kept the context would keep the whole request alive.
+  const { schema, document, variableValues, operationName, fieldResolver, typeResolver } = args;
+  const viewer = (args.contextValue as Partial<GraphQLContext> | undefined)?.viewer;
+  const executionArgs: ExecutionArgs = {
+    schema,
+    document,
+    variableValues,
+    operationName,
+    fieldResolver,
+    typeResolver,
+    contextValue: { viewer },
+  };
   const events = (source as AsyncIterable<unknown>)[Symbol.asyncIterator]();
   const prepare = (result: FramedResult): FramedResult => {
     if (!result.errors) Object.defineProperty(result, FRAME, { value: frame(result, location) });
@@ -122,7 +137,7 @@ async function subscribeShared(
   const resultOf = (event: unknown): FramedResult | Promise<FramedResult> => {
     if (typeof event !== 'object' || event === null) {
       onExecute?.();
-      return execute({ ...args, rootValue: event });
+      return execute({ ...executionArgs, rootValue: event });
     }
     let results = sharedResults.get(event);
     if (!results) {
@@ -133,7 +148,7 @@ async function subscribeShared(
     if (!result) {
       onExecute?.();
       // Stored before anything is awaited, so concurrent subscribers never execute twice.
-      const executed = execute({ ...args, rootValue: event });
+      const executed = execute({ ...executionArgs, rootValue: event });
       result = executed instanceof Promise ? executed.then(prepare) : prepare(executed);
       results.set(key, result);
     }
@@ -250,7 +265,7 @@ function untrack(body: SseBody): void {
  */
 class SseBody extends Readable {
   readonly #results: AsyncIterator<ExecutionResult> & Partial<Drainable<ExecutionResult>>;
-  readonly #wrapped: AsyncIterator<ExecutionResult>;
+  readonly #release: () => void;
   readonly #response: ServerResponse | undefined;
   /** A `next()` is in flight: nothing else may read the results. */
   #pulling = false;
@@ -260,12 +275,12 @@ class SseBody extends Readable {
 
   constructor(
     results: AsyncIterator<ExecutionResult> & Partial<Drainable<ExecutionResult>>,
-    wrapped: AsyncIterator<ExecutionResult>,
+    release: () => void,
     response: ServerResponse | undefined,
   ) {
     super({ highWaterMark: 16 * 1024 });
     this.#results = results;
-    this.#wrapped = wrapped;
+    this.#release = release;
     this.#response = response;
     // Errors reach the reader through the web stream wrapping this body; never crash on one.
     this.on('error', () => {});
@@ -348,13 +363,14 @@ class SseBody extends Readable {
     this.#response?.destroy();
   }
 
-  /** Ends the stream through every layer that wrapped it, once. */
+  /** Ends the subscription and frees its slot, once. */
   async #end(): Promise<void> {
     if (this.#ended) return;
     this.#ended = true;
     untrack(this);
     this.#results.onReadable?.(null);
-    await Promise.allSettled([this.#wrapped.return?.(), this.#results.return?.()]);
+    this.#release();
+    await Promise.allSettled([this.#results.return?.()]);
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {

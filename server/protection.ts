@@ -190,6 +190,7 @@ function useAuthenticationAndBudgets(deps: ProtectionDeps): Plugin {
             release();
             return result;
           }
+          subscriptionReleases.set(result, release);
           return releasingOnEnd(result, release);
         } catch (error) {
           release();
@@ -198,6 +199,18 @@ function useAuthenticationAndBudgets(deps: ProtectionDeps): Plugin {
       });
     },
   };
+}
+
+/** The slot of each stream a subscription returned, by that stream (before it is wrapped). */
+const subscriptionReleases = new WeakMap<object, () => void>();
+
+/**
+ * Frees the subscription slot a stream holds, for a consumer that reads the stream directly and
+ * drops the wrapped one (server/event-streams.ts); idempotent. Undefined when the stream holds
+ * none.
+ */
+export function subscriptionReleaseOf(stream: object): (() => void) | undefined {
+  return subscriptionReleases.get(stream);
 }
 
 /**
