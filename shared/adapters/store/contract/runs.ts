@@ -91,6 +91,34 @@ export function describeRuns(ctx: ContractContext): void {
       expect(page.items.map((r) => r.id)).toEqual([results[0]]);
     });
 
+    it('gives concurrently created runs of a workflow increasing ids, in the order they were stored', async () => {
+      const workflow = await make.workflow();
+      // The first create numbers the workflow's runs; the racing ones then queue up behind it.
+      await make.run(workflow.id);
+      const created = await Promise.all(
+        Array.from({ length: 12 }, (_, n) =>
+          ctx.store.runs.create(
+            {
+              tenantId: ctx.tenant,
+              workflowId: workflow.id,
+              prompt: `p${n}`,
+              idempotencyKey: null,
+              eventsAfter: null,
+            },
+            { idempotencyWindowMs: 0 },
+          ),
+        ),
+      );
+      const ids = created.map((result) => result.run.id);
+      expect(new Set(ids).size).toBe(12);
+      // Listed newest first by id: the order of ids is the order of creation timestamps too.
+      const page = await ctx.store.runs.listByWorkflow(ctx.tenant, workflow.id, { first: 20 });
+      const listed = page.items.map((run) => run.id);
+      expect([...listed].sort().reverse()).toEqual(listed);
+      const times = [...page.items].reverse().map((run) => run.createdAt.getTime());
+      expect([...times].sort((a, b) => a - b)).toEqual(times);
+    });
+
     it('lists the runs of a workflow newest first, page by page', async () => {
       const workflow = await make.workflow();
       const elsewhere = await make.workflow();

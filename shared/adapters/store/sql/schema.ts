@@ -45,6 +45,10 @@ const TABLES: readonly string[] = [
   // Added after the first release: ADD COLUMN IF NOT EXISTS upgrades an older database in place.
   'ALTER TABLE workflows ADD COLUMN IF NOT EXISTS queue_timeout_ms integer',
   'ALTER TABLE workflows ADD COLUMN IF NOT EXISTS run_timeout_ms integer',
+  // The id of the workflow's newest run, so that a run is numbered and inserted in one statement
+  // (sql-run-store.ts). Workflows from before it have NULL until their next run sets it.
+  'ALTER TABLE workflows ADD COLUMN IF NOT EXISTS last_run_id text',
+  "ALTER TABLE workflows ALTER COLUMN last_run_id SET DEFAULT ''",
   // MCP tools (issue 5): the agent's servers by id and by tag, and the servers themselves.
   "ALTER TABLE agents ADD COLUMN IF NOT EXISTS mcp_server_ids text[] NOT NULL DEFAULT '{}'",
   "ALTER TABLE agents ADD COLUMN IF NOT EXISTS mcp_server_tags text[] NOT NULL DEFAULT '{}'",
