@@ -1,5 +1,5 @@
 /**
- * Micro-benchmark of the worker's agent loop alone (AI SDK `streamText` over demo:echo, a sink
+ * Micro-benchmark of the worker's agent loop alone (the model's `doStream` over demo:echo, a sink
  * that does nothing): CPU per delta, in one process, no Redis, no store. Used for the worker
  * capacity analysis in BENCHMARKS.md.
  *

@@ -229,8 +229,8 @@ export interface RunToolsRequest {
 }
 
 /**
- * Leases a connection to every server from the pool (in parallel) and exposes their tools to
- * `streamText`. A tool name two servers share goes to the first server in `servers` order.
+ * Leases a connection to every server from the pool (in parallel) and exposes their tools as AI
+ * SDK tools for the agent loop. A tool name two servers share goes to the first server in `servers` order.
  * Closing releases every lease; a failed connect releases the ones already taken before
  * rethrowing (an `McpConnectError`, or the signal's reason when the run stopped waiting).
  */
