@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { App } from './app.ts';
 
@@ -19,9 +19,49 @@ export interface HttpServer {
 /** How long requests in flight get to finish after `close()`, in ms. */
 export const CLOSE_GRACE_MS = 5_000;
 
+/** Bodies of SSE requests up to this size are read before the app sees the request. */
+const PREREAD_MAX_BYTES = 64 * 1024;
+
+/**
+ * An SSE request (a subscription: `Accept: text/event-stream`) lives as long as its stream. Its
+ * small JSON body is read here and handed over as `request.body`, which `@whatwg-node/server`
+ * takes as the request's body as is; otherwise it reads the body through a stream pipeline that
+ * stays attached to the request — with the fetch `Request` — for the life of the connection,
+ * several KB per open stream (BENCHMARKS.md, idle subscriptions). Other requests, and bodies
+ * without a length or over {@link PREREAD_MAX_BYTES}, go to the app untouched.
+ */
+function withPrereadSseBodies(
+  app: App,
+): (request: IncomingMessage, response: ServerResponse) => void {
+  return (request, response) => {
+    const length = Number(request.headers['content-length'] ?? Number.NaN);
+    const sse = (request.headers.accept ?? '').includes('text/event-stream');
+    if (request.method !== 'POST' || !sse || !(length > 0 && length <= PREREAD_MAX_BYTES)) {
+      void app(request, response);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let received = 0;
+    // A client that goes away (or sends more than it announced) gets nothing more.
+    request.once('error', () => response.destroy());
+    request.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received <= length) chunks.push(chunk);
+      else {
+        request.destroy();
+        response.destroy();
+      }
+    });
+    request.once('end', () => {
+      (request as IncomingMessage & { body?: Buffer }).body = Buffer.concat(chunks, received);
+      void app(request, response);
+    });
+  };
+}
+
 /** Serves the app on `host:port` (port 0 picks a free one). */
 export async function listen(app: App, host: string, port: number): Promise<HttpServer> {
-  const server = createServer(app);
+  const server = createServer(withPrereadSseBodies(app));
   const sockets = new Set<Socket>();
   /** Sockets with a request in flight, and whether that request is an SSE stream. */
   const busy = new Map<Socket, { sse: boolean }>();

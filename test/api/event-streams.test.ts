@@ -159,6 +159,23 @@ describe('event subscriptions over SSE', () => {
     ).toBe(0);
   });
 
+  it('streams whether the request body is read up front (small) or by the app (large)', async () => {
+    const { workflowId } = await createDemoWorkflow(t);
+    const { sendPrompt } = await t.data<{ sendPrompt: { id: string } }>(
+      `mutation ($input: SendPromptInput!) { sendPrompt(input: $input) { id } }`,
+      { input: { workflowId, prompt: '!words 2' } },
+    );
+    const query = `subscription ($runId: ID!) { runEvents(runId: $runId) { __typename id } }`;
+    // server/http.ts reads SSE bodies up to 64 KiB itself; a long comment takes this one past it.
+    const padded = `${query}\n# ${'x'.repeat(70 * 1024)}`;
+    for (const text of [query, padded]) {
+      const stream = subscribe(text, { runId: sendPrompt.id });
+      await stream.ended;
+      expect(stream.frames.at(-1)).toEqual({ event: 'complete', data: '' });
+      expect(stream.frames.filter((f) => f.event === 'next').length).toBeGreaterThan(3);
+    }
+  });
+
   it('pings an idle stream to keep it open', async () => {
     const { workflowId } = await createDemoWorkflow(t);
     const response = await fetch(`${server.url}/graphql`, {
