@@ -41,6 +41,34 @@ export interface IdleResult {
   fileDescriptors: { soft: number; hard: number; raisedTo: number };
   skipped: number[];
   steps: IdleStep[];
+  /**
+   * Per target, what one more subscription costs: the growth of settled RSS between the two
+   * largest sizes ÷ the difference in subscriptions. Unlike the per-step average, it leaves out
+   * what a process costs once for having opened thousands of subscriptions at once (the heap it
+   * grew to meanwhile), which the average spreads over N.
+   */
+  marginal: {
+    target: 'relay' | 'gateway';
+    from: number;
+    to: number;
+    bytesPerSubscription: number;
+  }[];
+}
+
+/** The marginal cost per subscription between the two largest sizes of each target. */
+export function marginalCost(steps: readonly IdleStep[]): IdleResult['marginal'] {
+  return (['relay', 'gateway'] as const).flatMap((target) => {
+    const ofTarget = steps
+      .filter((step) => step.target === target && step.opened > 0)
+      .sort((a, b) => a.opened - b.opened);
+    const [smaller, larger] = ofTarget.slice(-2);
+    if (!smaller || !larger || larger.opened === smaller.opened) return [];
+    const bytes =
+      ((larger.rssAfterMb - smaller.rssAfterMb) * 2 ** 20) / (larger.opened - smaller.opened);
+    return [
+      { target, from: smaller.opened, to: larger.opened, bytesPerSubscription: Math.round(bytes) },
+    ];
+  });
 }
 
 export async function runIdle(
@@ -117,7 +145,13 @@ export async function runIdle(
         await deployment.stopProcess(proc);
       }
     }
-    return { settings, fileDescriptors: fd, skipped, steps };
+    const marginal = marginalCost(steps);
+    for (const m of marginal) {
+      log(
+        `  ${m.target} marginal ${m.from}→${m.to}: ${round(m.bytesPerSubscription / 1024, 1)} KB per additional subscription`,
+      );
+    }
+    return { settings, fileDescriptors: fd, skipped, steps, marginal };
   } finally {
     await client.stop();
     await deployment.stop();

@@ -89,6 +89,15 @@ export function summaryRows(results: Record<string, unknown>): Row[] {
         step.target === 'gateway' ? check(step.bytesPerSubscription <= 20_480) : '',
       ]);
     }
+    for (const m of idle.marginal ?? []) {
+      rows.push([
+        `idle marginal ${m.target}`,
+        `bytes per additional subscription, ${m.from}→${m.to}`,
+        String(m.bytesPerSubscription),
+        m.target === 'gateway' ? '≤ 20480' : '',
+        m.target === 'gateway' ? check(m.bytesPerSubscription <= 20_480) : '',
+      ]);
+    }
   }
   const storage = results.storage as StorageResult | undefined;
   if (storage?.postgres) {
