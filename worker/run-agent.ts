@@ -213,18 +213,26 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
     });
   }
 
-  async function persistMessage(
+  async function storeMessage(
     run: Run,
     message: Pick<Message, 'id' | 'role' | 'content'>,
     redact?: Redactor,
-  ): Promise<void> {
+  ): Promise<Message> {
     const content = redact ? redact.text(message.content) : message.content;
     const [stored] = await store.messages.append([
       { ...message, content, tenantId: run.tenantId, workflowId: run.workflowId, runId: run.id },
     ]);
     if (!stored) throw new Error(`message ${message.id} was not stored`);
+    return stored;
+  }
+
+  async function persistMessage(
+    run: Run,
+    message: Pick<Message, 'id' | 'role' | 'content'>,
+    redact?: Redactor,
+  ): Promise<void> {
     // Stored first, then announced: a client that re-reads after the event sees it.
-    await announce(run, stored);
+    await announce(run, await storeMessage(run, message, redact));
   }
 
   /** Records progress only while this attempt owns the RUNNING run; throws Superseded otherwise. */
@@ -328,17 +336,11 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
     const userStored = mine.some((m) => m.id === userMessageId)
       ? Promise.resolve()
       : (async () => {
-          const [stored] = await store.messages.append([
-            {
-              id: userMessageId,
-              role: 'USER',
-              content: run.prompt,
-              tenantId: run.tenantId,
-              workflowId: run.workflowId,
-              runId: run.id,
-            },
-          ]);
-          if (!stored) throw new Error(`message ${userMessageId} was not stored`);
+          const stored = await storeMessage(run, {
+            id: userMessageId,
+            role: 'USER',
+            content: run.prompt,
+          });
           userAnnounced = announce(run, stored);
           userAnnounced.catch(() => {});
         })();

@@ -1,10 +1,9 @@
 import type { Agent } from '../../../domain/types.ts';
 import { newId } from '../../../ids.ts';
-import type { Page, PageArgs } from '../../../ports/pagination.ts';
 import type { AgentPatch, AgentStore, NewAgent } from '../../../ports/store.ts';
-import { inKeyOrder, toPage } from '../store-helpers.ts';
 import { type AgentRow, toAgent } from './rows.ts';
 import type { SqlExecutor } from './sql-driver.ts';
+import { tenantTable } from './tenant-table.ts';
 
 /** Patch fields and the columns they write. */
 const PATCH_COLUMNS = {
@@ -21,6 +20,7 @@ const PATCH_COLUMNS = {
 
 /** Agents in the `agents` table. */
 export function createSqlAgentStore(db: SqlExecutor): AgentStore {
+  const table = tenantTable<AgentRow, Agent>(db, 'agents', toAgent);
   return {
     async create(input: NewAgent): Promise<Agent> {
       const now = new Date();
@@ -47,23 +47,9 @@ export function createSqlAgentStore(db: SqlExecutor): AgentStore {
       return toAgent(row!);
     },
 
-    async getMany(tenantId: string, ids: readonly string[]): Promise<(Agent | null)[]> {
-      if (ids.length === 0) return [];
-      const rows = await db.query<AgentRow>(
-        'SELECT * FROM agents WHERE tenant_id = $1 AND id = ANY($2::text[])',
-        [tenantId, ids],
-      );
-      return inKeyOrder(ids, rows.map(toAgent), (agent) => agent.id);
-    },
+    getMany: table.getMany,
 
-    async list(tenantId: string, page: PageArgs): Promise<Page<Agent>> {
-      const rows = await db.query<AgentRow>(
-        `SELECT * FROM agents WHERE tenant_id = $1 AND ($2::text IS NULL OR id < $2)
-         ORDER BY id DESC LIMIT $3`,
-        [tenantId, page.after ?? null, page.first + 1],
-      );
-      return toPage(rows.map(toAgent), page.first);
-    },
+    list: table.list,
 
     async update(tenantId: string, id: string, patch: AgentPatch): Promise<Agent | null> {
       const params: unknown[] = [tenantId, id, new Date()];
@@ -81,12 +67,6 @@ export function createSqlAgentStore(db: SqlExecutor): AgentStore {
       return row ? toAgent(row) : null;
     },
 
-    async delete(tenantId: string, id: string): Promise<boolean> {
-      const rows = await db.query<{ id: string }>(
-        'DELETE FROM agents WHERE tenant_id = $1 AND id = $2 RETURNING id',
-        [tenantId, id],
-      );
-      return rows.length > 0;
-    },
+    delete: (tenantId: string, id: string) => table.delete(tenantId, id),
   };
 }

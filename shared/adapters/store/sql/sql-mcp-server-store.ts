@@ -1,10 +1,9 @@
 import type { McpServer } from '../../../domain/types.ts';
 import { newId } from '../../../ids.ts';
-import type { Page, PageArgs } from '../../../ports/pagination.ts';
 import type { McpServerPatch, McpServerStore, NewMcpServer } from '../../../ports/store.ts';
-import { inKeyOrder, toPage } from '../store-helpers.ts';
 import { type McpServerRow, toMcpServer } from './rows.ts';
 import type { SqlExecutor } from './sql-driver.ts';
+import { tenantTable } from './tenant-table.ts';
 
 /** Patch fields, the columns they write and the cast of their parameter. */
 const PATCH_COLUMNS = {
@@ -26,6 +25,7 @@ function param(cast: string, value: unknown): unknown {
 
 /** MCP servers in the `mcp_servers` table. */
 export function createSqlMcpServerStore(db: SqlExecutor): McpServerStore {
+  const table = tenantTable<McpServerRow, McpServer>(db, 'mcp_servers', toMcpServer);
   return {
     async create(input: NewMcpServer): Promise<McpServer> {
       const now = new Date();
@@ -52,23 +52,9 @@ export function createSqlMcpServerStore(db: SqlExecutor): McpServerStore {
       return toMcpServer(row!);
     },
 
-    async getMany(tenantId: string, ids: readonly string[]): Promise<(McpServer | null)[]> {
-      if (ids.length === 0) return [];
-      const rows = await db.query<McpServerRow>(
-        'SELECT * FROM mcp_servers WHERE tenant_id = $1 AND id = ANY($2::text[])',
-        [tenantId, ids],
-      );
-      return inKeyOrder(ids, rows.map(toMcpServer), (server) => server.id);
-    },
+    getMany: table.getMany,
 
-    async list(tenantId: string, page: PageArgs): Promise<Page<McpServer>> {
-      const rows = await db.query<McpServerRow>(
-        `SELECT * FROM mcp_servers WHERE tenant_id = $1 AND ($2::text IS NULL OR id < $2)
-         ORDER BY id DESC LIMIT $3`,
-        [tenantId, page.after ?? null, page.first + 1],
-      );
-      return toPage(rows.map(toMcpServer), page.first);
-    },
+    list: table.list,
 
     async listByTags(tenantId: string, tags: readonly string[]): Promise<McpServer[]> {
       if (tags.length === 0) return [];
@@ -95,12 +81,6 @@ export function createSqlMcpServerStore(db: SqlExecutor): McpServerStore {
       return row ? toMcpServer(row) : null;
     },
 
-    async delete(tenantId: string, id: string): Promise<boolean> {
-      const rows = await db.query<{ id: string }>(
-        'DELETE FROM mcp_servers WHERE tenant_id = $1 AND id = $2 RETURNING id',
-        [tenantId, id],
-      );
-      return rows.length > 0;
-    },
+    delete: (tenantId: string, id: string) => table.delete(tenantId, id),
   };
 }

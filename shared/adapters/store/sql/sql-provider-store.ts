@@ -1,10 +1,9 @@
 import type { Provider } from '../../../domain/types.ts';
 import { newId } from '../../../ids.ts';
-import type { Page, PageArgs } from '../../../ports/pagination.ts';
 import type { NewProvider, ProviderPatch, ProviderStore } from '../../../ports/store.ts';
-import { inKeyOrder, toPage } from '../store-helpers.ts';
 import { type ProviderRow, toProvider } from './rows.ts';
 import type { SqlExecutor } from './sql-driver.ts';
+import { tenantTable } from './tenant-table.ts';
 
 /** Patch fields, the columns they write and the cast of their parameter. */
 const PATCH_COLUMNS = {
@@ -16,6 +15,7 @@ const PATCH_COLUMNS = {
 
 /** Tenants' model providers in the `providers` table. */
 export function createSqlProviderStore(db: SqlExecutor): ProviderStore {
+  const table = tenantTable<ProviderRow, Provider>(db, 'providers', toProvider);
   return {
     async create(input: NewProvider): Promise<Provider | null> {
       const now = new Date();
@@ -39,14 +39,7 @@ export function createSqlProviderStore(db: SqlExecutor): ProviderStore {
       return row ? toProvider(row) : null;
     },
 
-    async getMany(tenantId: string, ids: readonly string[]): Promise<(Provider | null)[]> {
-      if (ids.length === 0) return [];
-      const rows = await db.query<ProviderRow>(
-        'SELECT * FROM providers WHERE tenant_id = $1 AND id = ANY($2::text[])',
-        [tenantId, ids],
-      );
-      return inKeyOrder(ids, rows.map(toProvider), (provider) => provider.id);
-    },
+    getMany: table.getMany,
 
     async getByName(tenantId: string, name: string): Promise<Provider | null> {
       const [row] = await db.query<ProviderRow>(
@@ -56,14 +49,7 @@ export function createSqlProviderStore(db: SqlExecutor): ProviderStore {
       return row ? toProvider(row) : null;
     },
 
-    async list(tenantId: string, page: PageArgs): Promise<Page<Provider>> {
-      const rows = await db.query<ProviderRow>(
-        `SELECT * FROM providers WHERE tenant_id = $1 AND ($2::text IS NULL OR id < $2)
-         ORDER BY id DESC LIMIT $3`,
-        [tenantId, page.after ?? null, page.first + 1],
-      );
-      return toPage(rows.map(toProvider), page.first);
-    },
+    list: table.list,
 
     async update(tenantId: string, id: string, patch: ProviderPatch): Promise<Provider | null> {
       const params: unknown[] = [tenantId, id, new Date()];
@@ -81,12 +67,6 @@ export function createSqlProviderStore(db: SqlExecutor): ProviderStore {
       return row ? toProvider(row) : null;
     },
 
-    async delete(tenantId: string, id: string): Promise<boolean> {
-      const rows = await db.query<{ id: string }>(
-        'DELETE FROM providers WHERE tenant_id = $1 AND id = $2 RETURNING id',
-        [tenantId, id],
-      );
-      return rows.length > 0;
-    },
+    delete: (tenantId: string, id: string) => table.delete(tenantId, id),
   };
 }

@@ -1,13 +1,14 @@
 import type { Secret } from '../../../domain/types.ts';
 import { newId } from '../../../ids.ts';
-import type { Page, PageArgs } from '../../../ports/pagination.ts';
 import type { NewSecret, SecretPatch, SecretStore } from '../../../ports/store.ts';
-import { inKeyOrder, toPage } from '../store-helpers.ts';
+import { inKeyOrder } from '../store-helpers.ts';
 import { type SecretRow, toSecret } from './rows.ts';
 import type { SqlExecutor } from './sql-driver.ts';
+import { tenantTable } from './tenant-table.ts';
 
 /** Secrets in the `secrets` table; values arrive sealed and are stored as they came. */
 export function createSqlSecretStore(db: SqlExecutor): SecretStore {
+  const table = tenantTable<SecretRow, Secret>(db, 'secrets', toSecret);
   return {
     async create(input: NewSecret): Promise<Secret | null> {
       const now = new Date();
@@ -33,14 +34,7 @@ export function createSqlSecretStore(db: SqlExecutor): SecretStore {
       return row ? toSecret(row) : null;
     },
 
-    async getMany(tenantId: string, ids: readonly string[]): Promise<(Secret | null)[]> {
-      if (ids.length === 0) return [];
-      const rows = await db.query<SecretRow>(
-        'SELECT * FROM secrets WHERE tenant_id = $1 AND id = ANY($2::text[])',
-        [tenantId, ids],
-      );
-      return inKeyOrder(ids, rows.map(toSecret), (secret) => secret.id);
-    },
+    getMany: table.getMany,
 
     async getByNames(tenantId: string, names: readonly string[]): Promise<(Secret | null)[]> {
       if (names.length === 0) return [];
@@ -51,14 +45,7 @@ export function createSqlSecretStore(db: SqlExecutor): SecretStore {
       return inKeyOrder(names, rows.map(toSecret), (secret) => secret.name);
     },
 
-    async list(tenantId: string, page: PageArgs): Promise<Page<Secret>> {
-      const rows = await db.query<SecretRow>(
-        `SELECT * FROM secrets WHERE tenant_id = $1 AND ($2::text IS NULL OR id < $2)
-         ORDER BY id DESC LIMIT $3`,
-        [tenantId, page.after ?? null, page.first + 1],
-      );
-      return toPage(rows.map(toSecret), page.first);
-    },
+    list: table.list,
 
     async update(tenantId: string, id: string, patch: SecretPatch): Promise<Secret | null> {
       const params: unknown[] = [tenantId, id, new Date()];
@@ -82,13 +69,7 @@ export function createSqlSecretStore(db: SqlExecutor): SecretStore {
       return row ? toSecret(row) : null;
     },
 
-    async delete(tenantId: string, id: string): Promise<boolean> {
-      const rows = await db.query<{ id: string }>(
-        'DELETE FROM secrets WHERE tenant_id = $1 AND id = $2 RETURNING id',
-        [tenantId, id],
-      );
-      return rows.length > 0;
-    },
+    delete: (tenantId: string, id: string) => table.delete(tenantId, id),
 
     async listSealedWithout(keyId: string, after: string | null, limit: number) {
       const rows = await db.query<SecretRow>(

@@ -1,10 +1,9 @@
 import type { Skill } from '../../../domain/types.ts';
 import { newId } from '../../../ids.ts';
-import type { Page, PageArgs } from '../../../ports/pagination.ts';
 import type { NewSkill, SkillPatch, SkillStore } from '../../../ports/store.ts';
-import { inKeyOrder, toPage } from '../store-helpers.ts';
 import { type SkillRow, toSkill } from './rows.ts';
 import type { SqlDriver } from './sql-driver.ts';
+import { tenantTable } from './tenant-table.ts';
 
 /** Patch fields, the columns they write and the cast of their parameter. */
 const PATCH_COLUMNS = {
@@ -16,6 +15,7 @@ const PATCH_COLUMNS = {
 
 /** Skills in the `skills` table. */
 export function createSqlSkillStore(db: SqlDriver): SkillStore {
+  const table = tenantTable<SkillRow, Skill>(db, 'skills', toSkill);
   return {
     async create(input: NewSkill): Promise<Skill> {
       const [row] = await db.query<SkillRow>(
@@ -34,23 +34,9 @@ export function createSqlSkillStore(db: SqlDriver): SkillStore {
       return toSkill(row!);
     },
 
-    async getMany(tenantId: string, ids: readonly string[]): Promise<(Skill | null)[]> {
-      if (ids.length === 0) return [];
-      const rows = await db.query<SkillRow>(
-        'SELECT * FROM skills WHERE tenant_id = $1 AND id = ANY($2::text[])',
-        [tenantId, ids],
-      );
-      return inKeyOrder(ids, rows.map(toSkill), (skill) => skill.id);
-    },
+    getMany: table.getMany,
 
-    async list(tenantId: string, page: PageArgs): Promise<Page<Skill>> {
-      const rows = await db.query<SkillRow>(
-        `SELECT * FROM skills WHERE tenant_id = $1 AND ($2::text IS NULL OR id < $2)
-         ORDER BY id DESC LIMIT $3`,
-        [tenantId, page.after ?? null, page.first + 1],
-      );
-      return toPage(rows.map(toSkill), page.first);
-    },
+    list: table.list,
 
     async listByTags(tenantId: string, tags: readonly string[]): Promise<Skill[]> {
       if (tags.length === 0) return [];
@@ -80,11 +66,7 @@ export function createSqlSkillStore(db: SqlDriver): SkillStore {
     async delete(tenantId: string, id: string): Promise<boolean> {
       // One transaction: no reader sees the skill gone while agents or workflows still name it.
       return db.transaction(async (tx) => {
-        const deleted = await tx.query<{ id: string }>(
-          'DELETE FROM skills WHERE tenant_id = $1 AND id = $2 RETURNING id',
-          [tenantId, id],
-        );
-        if (deleted.length === 0) return false;
+        if (!(await table.delete(tenantId, id, tx))) return false;
         await tx.query(
           `UPDATE agents SET skill_ids = array_remove(skill_ids, $2)
            WHERE tenant_id = $1 AND $2 = ANY(skill_ids)`,

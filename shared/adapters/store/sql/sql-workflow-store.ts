@@ -1,13 +1,13 @@
 import type { Workflow } from '../../../domain/types.ts';
 import { newId } from '../../../ids.ts';
-import type { Page, PageArgs } from '../../../ports/pagination.ts';
 import type { NewWorkflow, WorkflowStore } from '../../../ports/store.ts';
-import { inKeyOrder, toPage } from '../store-helpers.ts';
 import { toWorkflow, type WorkflowRow } from './rows.ts';
 import type { SqlDriver } from './sql-driver.ts';
+import { tenantTable } from './tenant-table.ts';
 
 /** Workflows in the `workflows` table; deleting one takes its runs and messages with it. */
 export function createSqlWorkflowStore(db: SqlDriver): WorkflowStore {
+  const table = tenantTable<WorkflowRow, Workflow>(db, 'workflows', toWorkflow);
   return {
     async create(input: NewWorkflow): Promise<Workflow> {
       const [row] = await db.query<WorkflowRow>(
@@ -31,23 +31,9 @@ export function createSqlWorkflowStore(db: SqlDriver): WorkflowStore {
       return toWorkflow(row!);
     },
 
-    async getMany(tenantId: string, ids: readonly string[]): Promise<(Workflow | null)[]> {
-      if (ids.length === 0) return [];
-      const rows = await db.query<WorkflowRow>(
-        'SELECT * FROM workflows WHERE tenant_id = $1 AND id = ANY($2::text[])',
-        [tenantId, ids],
-      );
-      return inKeyOrder(ids, rows.map(toWorkflow), (workflow) => workflow.id);
-    },
+    getMany: table.getMany,
 
-    async list(tenantId: string, page: PageArgs): Promise<Page<Workflow>> {
-      const rows = await db.query<WorkflowRow>(
-        `SELECT * FROM workflows WHERE tenant_id = $1 AND ($2::text IS NULL OR id < $2)
-         ORDER BY id DESC LIMIT $3`,
-        [tenantId, page.after ?? null, page.first + 1],
-      );
-      return toPage(rows.map(toWorkflow), page.first);
-    },
+    list: table.list,
 
     async countByAgent(tenantId: string, agentId: string): Promise<number> {
       const [row] = await db.query<{ count: number | string }>(
@@ -73,11 +59,7 @@ export function createSqlWorkflowStore(db: SqlDriver): WorkflowStore {
       return db.transaction(async (tx) => {
         // The workflow row goes first: its row lock makes a concurrent append wait and then find
         // no workflow, so no message can slip in after the messages are deleted.
-        const deleted = await tx.query<{ id: string }>(
-          'DELETE FROM workflows WHERE tenant_id = $1 AND id = $2 RETURNING id',
-          [tenantId, id],
-        );
-        if (deleted.length === 0) return false;
+        if (!(await table.delete(tenantId, id, tx))) return false;
         await tx.query('DELETE FROM runs WHERE tenant_id = $1 AND workflow_id = $2', [
           tenantId,
           id,
