@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isPlausibleToken, TENANT_ID_PATTERN } from './domain/api-tokens.ts';
 import { DEFAULT_TENANT_ID } from './domain/types.ts';
 import { parseSecretKeys, type SecretKey } from './secrets/secret-cipher.ts';
+import { type EgressAllowList, parseEgressAllow } from './security/egress-policy.ts';
 
 /**
  * Configuration: one zod schema over the environment, parsed once by an entry point.
@@ -72,6 +73,9 @@ const envSchema = z.object({
   MCP_TOOL_TIMEOUT_MS: intFrom(100, 3_600_000, 60_000),
   MCP_TOOL_RESULT_MAX_CHARS: intFrom(256, 10_000_000, 16_384),
   MCP_ALLOW_STDIO: z.enum(['true', 'false']).optional(),
+  // Hardening (docs/security.md): the account stdio servers run as, and the egress allow-list.
+  MCP_STDIO_USER: z.string().min(1).max(64).optional(),
+  EGRESS_ALLOW: z.string().optional(),
   // Keep in step with DEFAULT_MCP_POOL_IDLE_MS (worker/tools/mcp-pool.ts); 0 disables reuse.
   MCP_POOL_IDLE_MS: intFrom(0, 86_400_000, 60_000),
   // Context window (README "Context window"); keep in step with DEFAULT_CONTEXT_BUDGET_TOKENS.
@@ -196,9 +200,17 @@ export interface Config {
      * with the same server settings (ms); 0: every run connects and closes at its end.
      */
     poolIdleMs: number;
-    /** Whether MCP servers may use the stdio transport (a command run on workers). */
-    allowStdio: boolean;
+    /**
+     * Whether MCP servers may use the stdio transport (a command run on this host): `on`
+     * (`MCP_ALLOW_STDIO=true`), `off` (`false`), or `local` (unset): only while the process serves
+     * one local user (embedded, loopback, no API token stored), checked at every spawn.
+     */
+    stdio: 'on' | 'off' | 'local';
+    /** `MCP_STDIO_USER`: the account stdio processes run as; null: `nobody` as root, else self. */
+    stdioUser: string | null;
   };
+  /** Where tenant-supplied URLs may connect beyond public addresses (`EGRESS_ALLOW`). */
+  egress: { allow: EgressAllowList };
   /**
    * Keys that seal secret values (AES-256-GCM): the first seals new values, all of them open.
    * Empty: none configured; then `keyFile` (embedded only) is where a generated key is kept, and
@@ -273,6 +285,12 @@ export function parseConfig(env: Record<string, string | undefined>, role: Role)
   }
   const corsOrigins = parseCorsOrigins(raw.CORS_ORIGINS, problems);
   const secretKeys = parseSecretKeySettings(raw.SECRETS_KEYS, raw.SECRETS_KEY, problems);
+  let egressAllow: EgressAllowList = [];
+  try {
+    egressAllow = parseEgressAllow(raw.EGRESS_ALLOW);
+  } catch (error) {
+    problems.push(`EGRESS_ALLOW: ${(error as Error).message}`);
+  }
   const drainMs = Number(raw.WORKER_DRAIN_MS ?? 8_000);
   const shutdownMs = Number(raw.SHUTDOWN_TIMEOUT_MS ?? 10_000);
   if (role !== 'gateway' && drainMs >= shutdownMs) {
@@ -340,12 +358,12 @@ export function parseConfig(env: Record<string, string | undefined>, role: Role)
       toolTimeoutMs: e.MCP_TOOL_TIMEOUT_MS,
       maxResultChars: e.MCP_TOOL_RESULT_MAX_CHARS,
       poolIdleMs: e.MCP_POOL_IDLE_MS,
-      // A stdio server runs a command on the workers (and on a gateway for testMcpServer): allowed
-      // by default only for the single-user embedded setup.
-      allowStdio: e.MCP_ALLOW_STDIO
-        ? e.MCP_ALLOW_STDIO === 'true'
-        : role === 'embedded' && !e.REDIS_URL,
+      // A stdio server runs a command on this host (workers, and a gateway for testMcpServer):
+      // allowed by default only while one local user is served.
+      stdio: e.MCP_ALLOW_STDIO ? (e.MCP_ALLOW_STDIO === 'true' ? 'on' : 'off') : 'local',
+      stdioUser: e.MCP_STDIO_USER ?? null,
     },
+    egress: { allow: egressAllow },
     secrets: {
       keys: secretKeys,
       // Embedded and nothing configured: a key generated once under DATA_DIR, so `npm start`

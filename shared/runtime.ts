@@ -1,6 +1,11 @@
 import type { Registry } from 'prom-client';
 import { createModelRegistry } from '../worker/models/registry.ts';
 import { createTenantModels, type TenantModels } from '../worker/models/tenant-models.ts';
+import {
+  createMcpHostPolicy,
+  type McpHostPolicy,
+  resolveStdioIdentity,
+} from '../worker/tools/mcp-host-policy.ts';
 import { createMcpProbe } from '../worker/tools/mcp-probe.ts';
 import { type Adapters, createAdapters } from './adapters/index.ts';
 import type { Config } from './config.ts';
@@ -9,6 +14,7 @@ import { createEventMetrics, createMetricsRegistry, meterEventBus } from './metr
 import { loadSecretCipher } from './secrets/keyring.ts';
 import type { SecretCipher } from './secrets/secret-cipher.ts';
 import { createSecretResolver, type SecretResolver } from './secrets/secret-resolver.ts';
+import { createLocalTrust } from './security/local-trust.ts';
 import { createServices, type Services } from './services/index.ts';
 
 export interface Runtime {
@@ -20,6 +26,8 @@ export interface Runtime {
   /** Secrets: the cipher (null without a key) and the resolver the worker opens them with. */
   secrets: { cipher: SecretCipher | null; resolver: SecretResolver };
   services: Services;
+  /** What tenants' MCP servers may do on this host (stdio, its account, the guarded fetch). */
+  mcpPolicy: McpHostPolicy;
   /** This runtime's Prometheus registry; gateway and worker metrics are added to it. */
   metrics: { registry: Registry };
 }
@@ -37,10 +45,23 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
     );
   }
   const resolver = createSecretResolver(adapters.store.secrets, cipher);
+  // Tenants' settings reach this host's commands and private addresses only as the operator says
+  // (docs/security.md); the deployment's own providers are trusted and use the global fetch.
+  const localTrust = createLocalTrust({
+    eligible: config.auth.allowAnonymous,
+    tokens: adapters.store.tokens,
+  });
+  const mcpPolicy = createMcpHostPolicy({
+    stdio: config.mcp.stdio,
+    stdioIdentity: resolveStdioIdentity(config.mcp.stdioUser),
+    egressAllow: config.egress.allow,
+    localTrust,
+  });
   const models = createTenantModels({
     registry: createModelRegistry(config.models.providers),
     providers: adapters.store.providers,
     secrets: resolver,
+    fetch: mcpPolicy.fetch,
   });
   const services = createServices({
     store: adapters.store,
@@ -49,8 +70,12 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
     models,
     limits: config.runs,
     logger,
-    mcpProbe: createMcpProbe({ connectTimeoutMs: config.mcp.connectTimeoutMs, secrets: resolver }),
-    mcpAllowStdio: config.mcp.allowStdio,
+    mcpProbe: createMcpProbe({
+      policy: mcpPolicy,
+      connectTimeoutMs: config.mcp.connectTimeoutMs,
+      secrets: resolver,
+    }),
+    mcpStdioAllowed: mcpPolicy.stdioAllowed,
     secretCipher: cipher,
   });
   return {
@@ -59,6 +84,7 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
     adapters,
     models,
     secrets: { cipher, resolver },
+    mcpPolicy,
     services,
     metrics: { registry },
   };

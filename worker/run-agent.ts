@@ -28,6 +28,7 @@ import type { ResolvedModel } from './models/tenant-models.ts';
 import { inspectEarlierAttempts } from './run-attempts.ts';
 import { buildSystemPrompt } from './system-prompt.ts';
 import { resolveAgentServers } from './tools/agent-servers.ts';
+import { type McpHostPolicy, strictMcpHostPolicy } from './tools/mcp-host-policy.ts';
 import { createMcpPool, type McpPool } from './tools/mcp-pool.ts';
 import { openRunTools, type RunTools } from './tools/mcp-tools.ts';
 import { openServerSecrets, type ServersWithSecrets } from './tools/server-secrets.ts';
@@ -75,6 +76,8 @@ export interface RunAgentDeps {
     maxResultChars?: number;
     /** How long an MCP connection no run holds stays open for reuse, in ms; 0: no reuse. */
     poolIdleMs?: number;
+    /** What MCP connections may do on this host; default {@link strictMcpHostPolicy}. */
+    policy?: McpHostPolicy;
   };
   /**
    * The worker's MCP connections (`tools/mcp-pool.ts`), shared by runs of the same tenant and
@@ -128,6 +131,7 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
     deps.mcpPool ??
     createMcpPool({
       idleMs: 0,
+      policy: deps.tools?.policy ?? strictMcpHostPolicy(),
       connectTimeoutMs: deps.tools?.connectTimeoutMs,
       toolTimeoutMs: deps.tools?.toolTimeoutMs,
     });

@@ -1,6 +1,7 @@
 import type { Logger } from '../shared/logger.ts';
 import type { JobProcessor, JobQueue } from '../shared/ports/job-queue.ts';
 import { createRunAgentHandler, failRun, type RunAgentDeps } from './run-agent.ts';
+import { strictMcpHostPolicy } from './tools/mcp-host-policy.ts';
 import { createMcpPool } from './tools/mcp-pool.ts';
 import { instrumentJobHandler, type WorkerMetrics } from './worker-metrics.ts';
 
@@ -23,6 +24,7 @@ export function startWorker(deps: WorkerDeps): JobProcessor {
     deps.mcpPool ??
     createMcpPool({
       idleMs: deps.tools?.poolIdleMs,
+      policy: deps.tools?.policy ?? strictMcpHostPolicy(),
       connectTimeoutMs: deps.tools?.connectTimeoutMs,
       toolTimeoutMs: deps.tools?.toolTimeoutMs,
     });

@@ -12,6 +12,7 @@ export function startRuntimeWorker(runtime: Runtime) {
   const logger = runtime.logger.child({ component: 'worker' });
   const { mcp } = runtime.config;
   const mcpPool = createMcpPool({
+    policy: runtime.mcpPolicy,
     idleMs: mcp.poolIdleMs,
     connectTimeoutMs: mcp.connectTimeoutMs,
     toolTimeoutMs: mcp.toolTimeoutMs,
@@ -36,7 +37,7 @@ export function startRuntimeWorker(runtime: Runtime) {
     },
     concurrency: runtime.config.worker.concurrency,
     metrics,
-    tools: mcp,
+    tools: { ...mcp, policy: runtime.mcpPolicy },
     mcpPool,
     contextBudgetTokens: runtime.config.runs.contextBudgetTokens,
   });

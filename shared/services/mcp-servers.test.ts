@@ -7,23 +7,22 @@ import { createMcpServerService } from './mcp-servers.ts';
 const viewer = { tenantId: 'tenant-stdio' };
 
 describe('stdio MCP servers', () => {
-  it('are allowed by default only in the embedded setup', () => {
-    expect(parseConfig({}, 'embedded').mcp.allowStdio).toBe(true);
-    expect(parseConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }, 'embedded').mcp.allowStdio).toBe(
-      false,
-    );
+  it('are left to the single-user local check unless MCP_ALLOW_STDIO says true or false', () => {
+    expect(parseConfig({}, 'embedded').mcp.stdio).toBe('local');
     const distributed = { REDIS_URL: 'redis://127.0.0.1:6379', DATABASE_URL: 'postgres://h/db' };
-    expect(parseConfig(distributed, 'worker').mcp.allowStdio).toBe(false);
-    expect(parseConfig({ ...distributed, MCP_ALLOW_STDIO: 'true' }, 'worker').mcp.allowStdio).toBe(
-      true,
-    );
+    expect(parseConfig(distributed, 'worker').mcp.stdio).toBe('local');
+    expect(parseConfig({ ...distributed, MCP_ALLOW_STDIO: 'true' }, 'worker').mcp.stdio).toBe('on');
+    expect(parseConfig({ MCP_ALLOW_STDIO: 'false' }, 'embedded').mcp.stdio).toBe('off');
+    // Only the embedded setup on loopback may ever count as one local user.
+    expect(parseConfig(distributed, 'worker').auth.allowAnonymous).toBe(false);
+    expect(parseConfig({ HOST: '0.0.0.0' }, 'embedded').auth.allowAnonymous).toBe(false);
   });
 
   it('are refused with BAD_USER_INPUT when switched off, and nothing is stored', async () => {
     const store = createPgliteStore();
     await store.init();
     try {
-      const service = createMcpServerService({ store, mcpAllowStdio: false });
+      const service = createMcpServerService({ store, mcpStdioAllowed: async () => false });
       const attempt = service.create(viewer, { name: 'shell', transport: 'stdio', command: 'sh' });
       await expect(attempt).rejects.toBeInstanceOf(BadUserInputError);
       await expect(attempt).rejects.toThrow(/MCP_ALLOW_STDIO/);

@@ -81,16 +81,19 @@ export function stringMap(field: string, value: unknown): Record<string, string>
 }
 
 /** The transport's own settings must be present: a command for stdio, an http(s) URL otherwise. */
-function checkConnection(server: Omit<NewMcpServer, 'tenantId'>, allowStdio: boolean): void {
+async function checkConnection(
+  server: Omit<NewMcpServer, 'tenantId'>,
+  stdioAllowed: () => Promise<boolean>,
+): Promise<void> {
   if (!MCP_TRANSPORTS.includes(server.transport)) {
     throw new BadUserInputError(`transport must be one of ${MCP_TRANSPORTS.join(', ')}.`, {
       field: 'transport',
     });
   }
   if (server.transport === 'stdio') {
-    if (!allowStdio) {
+    if (!(await stdioAllowed())) {
       throw new BadUserInputError(
-        'stdio MCP servers run commands on the workers and are switched off in this deployment; use http or sse, or set MCP_ALLOW_STDIO=true.',
+        'stdio MCP servers run commands on this host and are switched off in this deployment; use http or sse (an operator can allow stdio with MCP_ALLOW_STDIO=true: docs/security.md).',
         { field: 'transport' },
       );
     }
@@ -118,8 +121,12 @@ export type McpServerService = ReturnType<typeof createMcpServerService>;
 export function createMcpServerService({
   store,
   mcpProbe,
-  mcpAllowStdio = true,
-}: Pick<ServiceDeps, 'store'> & { mcpProbe?: McpProbe; mcpAllowStdio?: boolean }) {
+  mcpStdioAllowed = async () => false,
+}: Pick<ServiceDeps, 'store'> & {
+  mcpProbe?: McpProbe;
+  /** Whether stdio servers may be stored now (workers check again at every spawn). Default: no. */
+  mcpStdioAllowed?: () => Promise<boolean>;
+}) {
   /** `{{secret:NAME}}` in env values and headers must name the tenant's secrets. */
   async function checkReferences(viewer: Viewer, server: McpServerPatch): Promise<void> {
     for (const field of ['env', 'headers'] as const) {
@@ -151,7 +158,7 @@ export function createMcpServerService({
         allowedTools: stringList('allowedTools', input.allowedTools),
         tags: stringList('tags', input.tags),
       };
-      checkConnection(server, mcpAllowStdio);
+      await checkConnection(server, mcpStdioAllowed);
       await checkReferences(viewer, server);
       return store.mcpServers.create(server);
     },
@@ -170,7 +177,7 @@ export function createMcpServerService({
         patch.allowedTools = stringList('allowedTools', input.allowedTools);
       }
       if (input.tags != null) patch.tags = stringList('tags', input.tags);
-      checkConnection({ ...current, ...patch }, mcpAllowStdio);
+      await checkConnection({ ...current, ...patch }, mcpStdioAllowed);
       await checkReferences(viewer, patch);
       const updated = await store.mcpServers.update(viewer.tenantId, id, patch);
       if (!updated) throw new NotFoundError('McpServer', id);

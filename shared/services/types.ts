@@ -40,8 +40,8 @@ export interface ServiceDeps {
   logger: Logger;
   /** Connects to MCP servers for `testMcpServer`; absent: the test reports it cannot connect. */
   mcpProbe?: McpProbe;
-  /** Whether MCP servers may use the stdio transport (default true). */
-  mcpAllowStdio?: boolean;
+  /** Whether stdio MCP servers may be stored now (workers check again at every spawn). Default: no. */
+  mcpStdioAllowed?: () => Promise<boolean>;
   /** Seals secret values (SECRETS_KEYS); absent or null: secrets cannot be stored (FORBIDDEN). */
   secretCipher?: SecretCipher | null;
 }

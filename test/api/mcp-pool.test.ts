@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { UNRESTRICTED_MCP_HOST_POLICY } from '../../worker/tools/mcp-host-policy.ts';
 import { createMcpPool, type McpPool } from '../../worker/tools/mcp-pool.ts';
 import { connectMcpServer } from '../../worker/tools/mcp-tools.ts';
 import { startHttpFixture, stdioFixtureCommand } from '../fixtures/mcp-fixture-server.ts';
@@ -24,6 +25,7 @@ async function appWithPool(idleMs: number) {
     idleMs,
     connectTimeoutMs: 10_000,
     toolTimeoutMs: 5_000,
+    policy: UNRESTRICTED_MCP_HOST_POLICY,
     connect: (server, options) => {
       connects.push(server.name);
       return connectMcpServer(server, options);
@@ -199,9 +201,10 @@ describe('MCP connections reused between runs (MCP_POOL_IDLE_MS > 0)', () => {
         status: 'SUCCEEDED',
         tool: { toolStatus: 'SUCCEEDED', result: { text: 'two' } },
       });
-      // The idle connection failed its ping; the run connected anew.
-      expect(connectsOf('restarted')).toBe(2);
-      expect(http.methods).toContain('initialize');
+      // The restarted server served the call: over the same connection when its ping found the
+      // (stateless) server again, or over a new one when the ping failed.
+      expect(http.methods).toContain('tools/call');
+      expect(connectsOf('restarted')).toBeLessThanOrEqual(2);
     } finally {
       await http.close();
     }

@@ -23,6 +23,10 @@ import { createModelRegistry, type ProviderConfig } from '../../worker/models/re
 import { createTenantModels } from '../../worker/models/tenant-models.ts';
 import type { RunAgentDeps } from '../../worker/run-agent.ts';
 import { startWorker } from '../../worker/start-worker.ts';
+import {
+  type McpHostPolicy,
+  UNRESTRICTED_MCP_HOST_POLICY,
+} from '../../worker/tools/mcp-host-policy.ts';
 import type { McpPool } from '../../worker/tools/mcp-pool.ts';
 import { createMcpProbe } from '../../worker/tools/mcp-probe.ts';
 import { createWorkerMetrics } from '../../worker/worker-metrics.ts';
@@ -47,6 +51,8 @@ export interface TestAppOptions {
   tools?: RunAgentDeps['tools'];
   /** The worker's MCP connection pool (default: one made from `tools`); closed with the app. */
   mcpPool?: McpPool;
+  /** What MCP connections may do; default {@link UNRESTRICTED_MCP_HOST_POLICY}. */
+  mcpPolicy?: McpHostPolicy;
   /** Keys that seal secrets (default: one random key); null: none, as without SECRETS_KEYS. */
   secretKeys?: SecretKey[] | null;
 }
@@ -87,6 +93,8 @@ export async function createTestApp(options: TestAppOptions = {}) {
   const logger = createSilentLogger();
   const secretKeys =
     options.secretKeys === undefined ? [{ id: 'test', key: randomBytes(32) }] : options.secretKeys;
+  // The fixtures (MCP servers, fake providers) listen on loopback and run as stdio processes.
+  const mcpPolicy = options.mcpPolicy ?? UNRESTRICTED_MCP_HOST_POLICY;
   const secretCipher = secretKeys ? createSecretCipher(secretKeys) : null;
   const secrets = createSecretResolver(store.secrets, secretCipher);
   const models = createTenantModels({
@@ -107,7 +115,12 @@ export async function createTestApp(options: TestAppOptions = {}) {
     models,
     limits,
     logger,
-    mcpProbe: createMcpProbe({ connectTimeoutMs: options.tools?.connectTimeoutMs, secrets }),
+    mcpProbe: createMcpProbe({
+      policy: mcpPolicy,
+      connectTimeoutMs: options.tools?.connectTimeoutMs,
+      secrets,
+    }),
+    mcpStdioAllowed: mcpPolicy.stdioAllowed,
     secretCipher,
   });
   const app = createApp({
@@ -145,7 +158,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
           maxRetries: 0,
           concurrency: 4,
           metrics: workerMetrics,
-          tools: options.tools,
+          tools: { ...options.tools, policy: mcpPolicy },
           mcpPool: options.mcpPool,
         });
 

@@ -1,4 +1,10 @@
-import { APICallError } from '@ai-sdk/provider';
+import {
+  APICallError,
+  EmptyResponseBodyError,
+  InvalidResponseDataError,
+  JSONParseError,
+  TypeValidationError,
+} from '@ai-sdk/provider';
 import { RetryError } from 'ai';
 import type { RunError } from '../../shared/domain/types.ts';
 import { DemoModelError } from './demo-model.ts';
@@ -16,8 +22,11 @@ export type ModelErrorCode =
   | 'PROVIDER_ERROR'
   | 'MODEL_ERROR';
 
-/** Provider messages longer than this are cut, so one odd error body cannot bloat a run record. */
-const MAX_DETAIL_LENGTH = 1_000;
+/**
+ * Provider messages longer than this are cut: a run's error is a short status line, never a
+ * response body (the endpoint may be a tenant's, or an internal service behind it).
+ */
+const MAX_DETAIL_LENGTH = 300;
 
 /** Error codes of Node/undici socket failures that mean "the provider could not be reached". */
 const NETWORK_ERROR_CODES = new Set([
@@ -60,9 +69,13 @@ export function redactSecrets(text: string): string {
     .replace(/([?&](?:api[_-]?key|key|token)=)[^&\s]+/gi, '$1[redacted]');
 }
 
-/** A provider's message, redacted and cut to size. */
+/** A provider's message on one line, redacted and cut to size. */
 function clip(message: string): string {
-  const clean = redactSecrets(message.trim()) || 'no details';
+  const line = message
+    .split('\n', 1)[0]!
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it removes
+    .replace(/[\u0000-\u001f\u007f]/g, ' ');
+  const clean = redactSecrets(line.trim()) || 'no details';
   return clean.length > MAX_DETAIL_LENGTH ? `${clean.slice(0, MAX_DETAIL_LENGTH)}…` : clean;
 }
 
@@ -113,9 +126,19 @@ function retryAfterHint(error: APICallError): string {
   return seconds && /^\d+$/.test(seconds) ? ` Retry after ${seconds} s.` : ' Retry later.';
 }
 
+/** The reason phrase the SDK put in the message of an unreadable error body, never the body. */
+function statusTextOf(error: APICallError): string {
+  const text = error.message.trim();
+  return text === '' || text.includes('\n') || text === error.responseBody ? 'no details' : text;
+}
+
 function fromApiCallError(error: APICallError): RunError {
   const status = error.statusCode;
-  const providerMessage = detail(error.message);
+  // Only an error the provider's own error format carried (`data`) is quoted; otherwise the
+  // message may be a body the SDK could not read, so the status line stands alone.
+  const providerMessage = detail(
+    status !== undefined && error.data === undefined ? statusTextOf(error) : error.message,
+  );
   if (status === undefined) {
     if (isFetchFailure(error)) {
       return {
@@ -180,6 +203,19 @@ export function toRunError(error: unknown): RunError {
     return { code: 'PROVIDER_ERROR', message: clip(error.message) };
   }
   if (APICallError.isInstance(error)) return fromApiCallError(error);
+  if (
+    TypeValidationError.isInstance(error) ||
+    JSONParseError.isInstance(error) ||
+    InvalidResponseDataError.isInstance(error) ||
+    EmptyResponseBodyError.isInstance(error)
+  ) {
+    // Their messages quote what was received: never echoed.
+    return {
+      code: 'PROVIDER_ERROR',
+      message:
+        "The model provider's response was not in the format its type expects. Check the provider's base URL and type.",
+    };
+  }
   if (isFetchFailure(error)) {
     const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
     const text = cause instanceof Error ? cause.message : String(cause);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { UNRESTRICTED_MCP_HOST_POLICY } from './mcp-host-policy.ts';
 import { createMcpPool, type McpLeaseRequest } from './mcp-pool.ts';
 import type { McpConnection, McpConnectOptions, McpServerSettings } from './mcp-tools.ts';
 
@@ -76,7 +77,11 @@ const request = (over: Partial<McpLeaseRequest> = {}): McpLeaseRequest => ({
 describe('the MCP connection pool', () => {
   it('hands one connection to sequential runs of the same tenant and settings', async () => {
     const fake = fakeConnect();
-    const pool = createMcpPool({ idleMs: 60_000, connect: fake.connect });
+    const pool = createMcpPool({
+      idleMs: 60_000,
+      connect: fake.connect,
+      policy: UNRESTRICTED_MCP_HOST_POLICY,
+    });
     const first = await pool.acquire(request());
     first.release();
     expect(pool.stats()).toEqual({ open: 1, leased: 0, connecting: 0 });
@@ -90,7 +95,11 @@ describe('the MCP connection pool', () => {
 
   it('shares one pending connect between concurrent runs', async () => {
     const fake = fakeConnect({ manual: true });
-    const pool = createMcpPool({ idleMs: 60_000, connect: fake.connect });
+    const pool = createMcpPool({
+      idleMs: 60_000,
+      connect: fake.connect,
+      policy: UNRESTRICTED_MCP_HOST_POLICY,
+    });
     const a = pool.acquire(request());
     const b = pool.acquire(request());
     expect(pool.stats().connecting).toBe(1);
@@ -106,7 +115,11 @@ describe('the MCP connection pool', () => {
 
   it('never shares between tenants, servers, settings or secret values', async () => {
     const fake = fakeConnect();
-    const pool = createMcpPool({ idleMs: 60_000, connect: fake.connect });
+    const pool = createMcpPool({
+      idleMs: 60_000,
+      connect: fake.connect,
+      policy: UNRESTRICTED_MCP_HOST_POLICY,
+    });
     const variants = [
       request(),
       request({ tenantId: 'other' }),
@@ -130,7 +143,7 @@ describe('the MCP connection pool', () => {
 
   it('redacts with the secrets of the connection’s own settings', async () => {
     const fake = fakeConnect();
-    const pool = createMcpPool({ connect: fake.connect });
+    const pool = createMcpPool({ connect: fake.connect, policy: UNRESTRICTED_MCP_HOST_POLICY });
     await pool.acquire(request());
     const redact = fake.made[0]?.options.redact;
     expect(redact?.text('got s3cret-value')).toBe('got [secret:TOKEN]');
@@ -139,7 +152,11 @@ describe('the MCP connection pool', () => {
 
   it('closes a connection no run holds after idleMs', async () => {
     const fake = fakeConnect();
-    const pool = createMcpPool({ idleMs: 20, connect: fake.connect });
+    const pool = createMcpPool({
+      idleMs: 20,
+      connect: fake.connect,
+      policy: UNRESTRICTED_MCP_HOST_POLICY,
+    });
     const lease = await pool.acquire(request());
     lease.release();
     await fake.made[0]?.closed;
@@ -151,7 +168,11 @@ describe('the MCP connection pool', () => {
 
   it('lets an aborted run stop waiting without failing the connect others wait on', async () => {
     const fake = fakeConnect({ manual: true });
-    const pool = createMcpPool({ idleMs: 60_000, connect: fake.connect });
+    const pool = createMcpPool({
+      idleMs: 60_000,
+      connect: fake.connect,
+      policy: UNRESTRICTED_MCP_HOST_POLICY,
+    });
     const cancel = new AbortController();
     const cancelled = pool.acquire(request({ signal: cancel.signal }));
     const other = pool.acquire(request());
@@ -167,7 +188,11 @@ describe('the MCP connection pool', () => {
 
   it('gives every waiter a failed connect’s error and connects again next time', async () => {
     const fake = fakeConnect({ manual: true });
-    const pool = createMcpPool({ idleMs: 60_000, connect: fake.connect });
+    const pool = createMcpPool({
+      idleMs: 60_000,
+      connect: fake.connect,
+      policy: UNRESTRICTED_MCP_HOST_POLICY,
+    });
     const a = pool.acquire(request());
     const b = pool.acquire(request());
     fake.waiting[0]?.reject(new Error('refused'));
@@ -180,7 +205,11 @@ describe('the MCP connection pool', () => {
 
   it('never hands out a connection whose transport failed, and closes it when its runs end', async () => {
     const fake = fakeConnect();
-    const pool = createMcpPool({ idleMs: 60_000, connect: fake.connect });
+    const pool = createMcpPool({
+      idleMs: 60_000,
+      connect: fake.connect,
+      policy: UNRESTRICTED_MCP_HOST_POLICY,
+    });
     const held = await pool.acquire(request());
     fake.made[0]?.options.onStale?.('the transport closed');
     const next = await pool.acquire(request());
@@ -194,7 +223,11 @@ describe('the MCP connection pool', () => {
 
   it('checks an idle connection before reusing it and replaces one whose server went away', async () => {
     const fake = fakeConnect();
-    const pool = createMcpPool({ idleMs: 60_000, connect: fake.connect });
+    const pool = createMcpPool({
+      idleMs: 60_000,
+      connect: fake.connect,
+      policy: UNRESTRICTED_MCP_HOST_POLICY,
+    });
     (await pool.acquire(request())).release();
     fake.made[0]?.die();
     const [a, b] = await Promise.all([pool.acquire(request()), pool.acquire(request())]);
@@ -207,7 +240,11 @@ describe('the MCP connection pool', () => {
 
   it('connects per run and closes at its end when idleMs is 0', async () => {
     const fake = fakeConnect();
-    const pool = createMcpPool({ idleMs: 0, connect: fake.connect });
+    const pool = createMcpPool({
+      idleMs: 0,
+      connect: fake.connect,
+      policy: UNRESTRICTED_MCP_HOST_POLICY,
+    });
     const [a, b] = await Promise.all([pool.acquire(request()), pool.acquire(request())]);
     expect(a.connection).not.toBe(b.connection);
     a.release();
@@ -219,7 +256,11 @@ describe('the MCP connection pool', () => {
 
   it('closes everything on close, pending connects included, and refuses new leases', async () => {
     const fake = fakeConnect({ manual: true });
-    const pool = createMcpPool({ idleMs: 60_000, connect: fake.connect });
+    const pool = createMcpPool({
+      idleMs: 60_000,
+      connect: fake.connect,
+      policy: UNRESTRICTED_MCP_HOST_POLICY,
+    });
     const open = pool.acquire(request());
     fake.waiting[0]?.resolve();
     await open;
@@ -232,6 +273,8 @@ describe('the MCP connection pool', () => {
   });
 
   it('rejects a negative idleMs', () => {
-    expect(() => createMcpPool({ idleMs: -1 })).toThrow(RangeError);
+    expect(() => createMcpPool({ idleMs: -1, policy: UNRESTRICTED_MCP_HOST_POLICY })).toThrow(
+      RangeError,
+    );
   });
 });

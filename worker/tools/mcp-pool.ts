@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { createRedactor } from '../../shared/secrets/references.ts';
+import type { McpHostPolicy } from './mcp-host-policy.ts';
 import {
   connectMcpServer,
   type McpConnection,
@@ -29,6 +30,8 @@ export interface McpPoolOptions {
   toolTimeoutMs?: number;
   /** Opens a connection; default {@link connectMcpServer}. */
   connect?: McpConnect;
+  /** What connections may do on this host (stdio, its account, the egress-guarded fetch). */
+  policy: McpHostPolicy;
 }
 
 /** A run's claim on one server's connection. */
@@ -140,12 +143,13 @@ const sorted = (map: Readonly<Record<string, string>>) =>
   Object.entries(map).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
 /** Creates the pool of one worker process; close it when the worker stops. */
-export function createMcpPool(options: McpPoolOptions = {}): McpPool {
+export function createMcpPool(options: McpPoolOptions): McpPool {
   const idleMs = options.idleMs ?? DEFAULT_MCP_POOL_IDLE_MS;
   if (!Number.isInteger(idleMs) || idleMs < 0) {
     throw new RangeError(`idleMs must be a whole number of ms, 0 or more (got ${idleMs}).`);
   }
   const connect = options.connect ?? connectMcpServer;
+  const { policy } = options;
   // Keys hold a keyed digest of plaintext settings, never the plaintext: with a per-process
   // key, not even a short secret can be guessed from a key that reaches a log.
   const digestKey = randomBytes(32);
@@ -214,6 +218,7 @@ export function createMcpPool(options: McpPoolOptions = {}): McpPool {
       leases: 0,
       stale: false,
       ready: connect(request.settings, {
+        policy,
         connectTimeoutMs: options.connectTimeoutMs,
         toolTimeoutMs: options.toolTimeoutMs,
         signal: linked.signal,

@@ -1,13 +1,18 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { SSEClientTransport, SseError } from '@modelcontextprotocol/sdk/client/sse.js';
+import {
+  StreamableHTTPClientTransport,
+  StreamableHTTPError,
+} from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { dynamicTool, jsonSchema, type ToolSet } from 'ai';
 import type { McpServer } from '../../shared/domain/types.ts';
 import type { Redactor } from '../../shared/secrets/references.ts';
+import { findEgressBlocked } from '../../shared/security/guarded-fetch.ts';
+import type { McpHostPolicy } from './mcp-host-policy.ts';
 import type { McpPool } from './mcp-pool.ts';
+import { StdioTransport } from './stdio-transport.ts';
 
 /** Default limit of one tool call, in ms (`MCP_TOOL_TIMEOUT_MS`). */
 export const DEFAULT_MCP_TOOL_TIMEOUT_MS = 60_000;
@@ -41,6 +46,8 @@ export interface McpConnection {
 
 /** Options of connecting to MCP servers. */
 export interface McpConnectOptions {
+  /** What the connection may do on this host: stdio allowed now, as whom, the HTTP fetch. */
+  policy: McpHostPolicy;
   connectTimeoutMs?: number;
   toolTimeoutMs?: number;
   signal?: AbortSignal;
@@ -71,16 +78,56 @@ export class McpConnectError extends Error {
   override name = 'McpConnectError';
 }
 
-function createTransport(server: McpServerSettings): Transport {
+/** Longest part of a server's own error text that is passed on (a tool error, a JSON-RPC error). */
+const MAX_REMOTE_DETAIL = 300;
+
+/**
+ * What went wrong, without echoing what a remote server sent: an HTTP failure is its status alone
+ * (its body may be an internal service's page), a blocked address says so, and any other message
+ * is cut to one line of {@link MAX_REMOTE_DETAIL} characters.
+ */
+export function describeMcpFailure(error: unknown): string {
+  const blocked = findEgressBlocked(error);
+  if (blocked) return blocked.message;
+  if (error instanceof StreamableHTTPError || error instanceof SseError) {
+    const status = typeof error.code === 'number' && error.code > 0 ? error.code : null;
+    return status ? `the server answered HTTP ${status}` : 'the server sent an unusable response';
+  }
+  const text = error instanceof Error ? error.message : String(error);
+  const line = text
+    .split('\n', 1)[0]!
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it removes
+    .replace(/[\u0000-\u001f\u007f]/g, ' ')
+    .trim();
+  return line.length > MAX_REMOTE_DETAIL ? `${line.slice(0, MAX_REMOTE_DETAIL)}…` : line;
+}
+
+/** An HTTP-level failure or a blocked address: its message may hold a remote body. */
+function isTransportFailure(error: unknown): boolean {
+  return (
+    error instanceof StreamableHTTPError ||
+    error instanceof SseError ||
+    findEgressBlocked(error) !== null
+  );
+}
+
+async function createTransport(
+  server: McpServerSettings,
+  policy: McpHostPolicy,
+): Promise<Transport> {
   switch (server.transport) {
     case 'stdio':
+      if (!(await policy.stdioAllowed())) {
+        throw new McpConnectError(
+          `MCP server "${server.name}" uses stdio, which is switched off in this deployment (MCP_ALLOW_STDIO; docs/security.md).`,
+        );
+      }
       if (!server.command) throw new McpConnectError(`MCP server "${server.name}" has no command.`);
-      return new StdioClientTransport({
+      return new StdioTransport({
         command: server.command,
         args: server.args,
-        // The SDK adds its safe default environment (PATH, HOME …) under these variables.
         env: server.env,
-        stderr: 'ignore',
+        identity: policy.stdioIdentity,
       });
     case 'http':
     case 'sse': {
@@ -88,20 +135,21 @@ function createTransport(server: McpServerSettings): Transport {
       const url = new URL(server.url);
       const requestInit = { headers: server.headers };
       return server.transport === 'http'
-        ? new StreamableHTTPClientTransport(url, { requestInit })
+        ? new StreamableHTTPClientTransport(url, { requestInit, fetch: policy.fetch })
         : new SSEClientTransport(url, {
             requestInit,
-            eventSourceInit: { fetch: withHeaders(server.headers) },
+            fetch: policy.fetch,
+            eventSourceInit: { fetch: withHeaders(policy.fetch, server.headers) },
           });
     }
   }
 }
 
-function withHeaders(headers: Record<string, string>): typeof fetch {
+function withHeaders(base: typeof fetch, headers: Record<string, string>): typeof fetch {
   return (input, init) => {
     const merged = new Headers(init?.headers);
     for (const [key, value] of Object.entries(headers)) merged.set(key, value);
-    return fetch(input, { ...init, headers: merged });
+    return base(input, { ...init, headers: merged });
   };
 }
 
@@ -135,14 +183,14 @@ function resultValue(result: { content?: unknown; structuredContent?: unknown })
  */
 export async function connectMcpServer(
   server: McpServerSettings,
-  options: McpConnectOptions = {},
+  options: McpConnectOptions,
 ): Promise<McpConnection> {
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_MCP_CONNECT_TIMEOUT_MS;
   const toolTimeoutMs = options.toolTimeoutMs ?? DEFAULT_MCP_TOOL_TIMEOUT_MS;
   const client = new Client({ name: 'agentgate', version: '1.0.0' });
   let tools: McpToolInfo[];
   try {
-    const transport = createTransport(server);
+    const transport = await createTransport(server, options.policy);
     // Set before connect: the SDK's Client chains its own handlers after these.
     transport.onclose = () => options.onStale?.('the transport closed');
     transport.onerror = (error) => {
@@ -170,7 +218,7 @@ export async function connectMcpServer(
   } catch (error) {
     await client.close().catch(() => {});
     if (error instanceof McpConnectError) throw redactError(error, options.redact);
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = describeMcpFailure(error);
     throw new McpConnectError(
       `Cannot connect to MCP server "${server.name}": ${options.redact?.text(reason) ?? reason}`,
     );
@@ -189,6 +237,11 @@ export async function connectMcpServer(
           { timeout: toolTimeoutMs, signal },
         );
       } catch (error) {
+        if (isTransportFailure(error)) {
+          const reason =
+            options.redact?.text(describeMcpFailure(error)) ?? describeMcpFailure(error);
+          throw new Error(`Tool "${name}" failed: ${reason}`);
+        }
         throw redactError(error, options.redact);
       }
       if (result.isError) {
