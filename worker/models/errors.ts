@@ -7,6 +7,7 @@ import {
 } from '@ai-sdk/provider';
 import { RetryError } from 'ai';
 import type { RunError } from '../../shared/domain/types.ts';
+import { findEgressBlocked } from '../../shared/security/guarded-fetch.ts';
 import { DemoModelError } from './demo-model.ts';
 
 /**
@@ -192,6 +193,10 @@ function fromApiCallError(error: APICallError): RunError {
  * - anything else: `MODEL_ERROR`.
  */
 export function toRunError(error: unknown): RunError {
+  const blocked = findEgressBlocked(error);
+  if (blocked) {
+    return { code: 'PROVIDER_UNREACHABLE', message: blocked.message };
+  }
   if (RetryError.isInstance(error)) {
     const last = toRunError(error.lastError);
     const attempts = error.errors.length;

@@ -1,5 +1,6 @@
 import { APICallError, type LanguageModelV3 } from '@ai-sdk/provider';
 import { RetryError, wrapLanguageModel } from 'ai';
+import { findEgressBlocked } from '../../shared/security/guarded-fetch.ts';
 import { isAbortError, isNetworkFailure, toRunError } from './errors.ts';
 
 /**
@@ -81,7 +82,10 @@ export function parseRetryAfter(
 
 /** Classifies any failure of a model call (see the module comment for the rules). */
 export function classifyModelFailure(error: unknown): ModelFailure {
-  if (isAbortError(error)) return { retryable: false, status: null, retryAfterMs: null };
+  // A blocked address stays blocked: asking again only delays the answer.
+  if (isAbortError(error) || findEgressBlocked(error)) {
+    return { retryable: false, status: null, retryAfterMs: null };
+  }
   if (APICallError.isInstance(error)) {
     const status = error.statusCode ?? null;
     const retryAfterMs = parseRetryAfter(error.responseHeaders);
