@@ -4,6 +4,8 @@ import type { App } from './app.ts';
 
 export interface HttpServer {
   server: Server;
+  /** Starts serving `app` (a server listened with none answers "starting" until then). */
+  serve(app: App): void;
   /** The bound address, e.g. `http://127.0.0.1:4000`. */
   url: string;
   /**
@@ -31,9 +33,10 @@ const PREREAD_MAX_BYTES = 64 * 1024;
  * without a length or over {@link PREREAD_MAX_BYTES}, go to the app untouched.
  */
 function withPrereadSseBodies(
-  app: App,
+  appOf: () => App,
 ): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
+    const app = appOf();
     const length = Number(request.headers['content-length'] ?? Number.NaN);
     const sse = (request.headers.accept ?? '').includes('text/event-stream');
     if (request.method !== 'POST' || !sse || !(length > 0 && length <= PREREAD_MAX_BYTES)) {
@@ -59,9 +62,46 @@ function withPrereadSseBodies(
   };
 }
 
-/** Serves the app on `host:port` (port 0 picks a free one). */
-export async function listen(app: App, host: string, port: number): Promise<HttpServer> {
-  const server = createServer(withPrereadSseBodies(app));
+/**
+ * Answers while the process starts: `/healthz` is alive, everything else 503 with Retry-After,
+ * so probes, load balancers and clients know to come back.
+ */
+export const startingApp = ((request: IncomingMessage, response: ServerResponse) => {
+  request.resume();
+  const alive = request.url?.split('?')[0] === '/healthz';
+  response.writeHead(alive ? 200 : 503, {
+    'content-type': 'application/json',
+    ...(alive ? {} : { 'retry-after': '1' }),
+  });
+  response.end(
+    JSON.stringify(
+      alive
+        ? { status: 'ok', starting: true }
+        : { status: 'starting', message: 'Agentgate is starting; retry in a moment.' },
+    ),
+  );
+}) as unknown as App;
+
+/** Raised when the port is taken: says which, and what to do. */
+export class PortInUseError extends Error {
+  override name = 'PortInUseError';
+  constructor(host: string, port: number) {
+    super(
+      `Port ${port} on ${host} is already in use (another Agentgate, or another program). Stop it, or choose another port with PORT=<port>.`,
+    );
+  }
+}
+
+/**
+ * Serves the app on `host:port` (port 0 picks a free one). With `app` null it answers with
+ * {@link startingApp} until {@link HttpServer.serve} is called: entry points bind the port before
+ * they start anything else.
+ *
+ * @throws PortInUseError when the address is taken.
+ */
+export async function listen(app: App | null, host: string, port: number): Promise<HttpServer> {
+  let current = app ?? startingApp;
+  const server = createServer(withPrereadSseBodies(() => current));
   const sockets = new Set<Socket>();
   /** Sockets with a request in flight, and whether that request is an SSE stream. */
   const busy = new Map<Socket, { sse: boolean }>();
@@ -80,9 +120,11 @@ export async function listen(app: App, host: string, port: number): Promise<Http
     });
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(host, port) : error),
+    );
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.removeAllListeners('error');
       resolve();
     });
   });
@@ -91,6 +133,9 @@ export async function listen(app: App, host: string, port: number): Promise<Http
   const displayHost = host.includes(':') ? `[${host}]` : host;
   return {
     server,
+    serve(next) {
+      current = next;
+    },
     url: `http://${displayHost}:${boundPort}`,
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,10 +1,14 @@
 import { PGlite } from '@electric-sql/pglite';
 import type { Store } from '../../../ports/store.ts';
+import { lockDataDir } from './data-dir-lock.ts';
 import type { SqlDriver, SqlExecutor } from './sql-driver.ts';
 import { createSqlStore } from './sql-store.ts';
 
 export interface PgliteStoreOptions {
-  /** Directory holding the database files, created when missing. Default: in memory. */
+  /**
+   * Directory holding the database files, created when missing. Default: in memory. Locked for
+   * this process while the store is open ({@link lockDataDir}).
+   */
   dataDir?: string;
 }
 
@@ -34,6 +38,17 @@ export function createPgliteDriver(db: PGlite): SqlDriver {
  * exactly the SQL of the server store. The database starts lazily on first use.
  */
 export function createPgliteStore(options: PgliteStoreOptions = {}): Store {
+  const unlock = options.dataDir ? lockDataDir(options.dataDir) : () => {};
   const db = new PGlite(options.dataDir);
-  return createSqlStore(createPgliteDriver(db));
+  const driver = createPgliteDriver(db);
+  return createSqlStore({
+    ...driver,
+    async close() {
+      try {
+        await driver.close();
+      } finally {
+        unlock();
+      }
+    },
+  });
 }
