@@ -60,7 +60,7 @@ export interface WorkerProcess extends ManagedProcess {
  */
 export function startProcess(name: string, entry: string, env: Record<string, string>) {
   // Compiled JavaScript (the image's way, deploy/Dockerfile) runs on plain node.
-  const args = entry.endsWith('.js') ? [entry] : ['--import', 'tsx', entry];
+  const args = /\.m?js$/.test(entry) ? [entry] : ['--import', 'tsx', entry];
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     // Why: a minimal environment keeps the developer's own settings (API keys, PORT …) out.
