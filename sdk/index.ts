@@ -29,3 +29,9 @@ export type {
 } from './gql/graphql.ts';
 export { graphql } from './gql/index.ts';
 export type { ReconnectInfo, RetryOptions, StreamOptions } from './stream.ts';
+export {
+  createRunTranscript,
+  type RunTranscript,
+  type TranscriptChange,
+  type TranscriptMessage,
+} from './transcript.ts';

@@ -1,5 +1,6 @@
 import {
   type AgentgateClient,
+  createRunTranscript,
   type EventOf,
   isTerminalStatus,
   type RunStatus,
@@ -47,6 +48,8 @@ export function createRunView(client: AgentgateClient, callbacks: RunViewCallbac
   let runId: string | undefined;
   /** One span per assistant message, so deltas of several model steps do not interleave. */
   const messageSpans = new Map<string, HTMLSpanElement>();
+  /** Decides what each event does to the text: abandoned attempts' messages are dropped. */
+  let transcript = createRunTranscript();
 
   function setStatus(value: RunStatus) {
     status.textContent = value;
@@ -87,26 +90,38 @@ export function createRunView(client: AgentgateClient, callbacks: RunViewCallbac
         if (event.error) log.append(h('li', {}, `${event.error.code}: ${event.error.message}`));
         break;
       case 'MessageDeltaEvent':
-        // A text node per delta: the answer grows word by word without re-rendering.
-        spanOf(event.messageId).append(document.createTextNode(event.delta));
-        break;
-      case 'MessageEvent':
-        if (event.message.role === 'ASSISTANT') {
-          const span = spanOf(event.message.id);
-          if (span.textContent !== event.message.content) span.textContent = event.message.content;
-        } else if (event.message.role === 'TOOL') {
-          log.append(h('li', {}, `tool result: ${brief(event.message.content)}`));
+      case 'MessageEvent': {
+        const change = transcript.apply(event);
+        if (change?.kind === 'appended') {
+          // A text node per delta: the answer grows word by word without re-rendering.
+          spanOf(change.messageId).append(document.createTextNode(change.delta));
+        } else if (change?.kind === 'set' && event.__typename === 'MessageEvent') {
+          if (event.message.role === 'ASSISTANT')
+            spanOf(change.messageId).textContent = change.text;
+          else if (event.message.role === 'TOOL') {
+            log.append(h('li', {}, `tool result: ${brief(event.message.content)}`));
+          }
         }
         break;
+      }
       case 'ToolCallEvent':
         toolCall(event);
         break;
       case 'UsageEvent':
         usage.textContent = `${event.usage.inputTokens} in · ${event.usage.outputTokens} out · ${event.usage.totalTokens} total`;
         break;
-      case 'LogEvent':
+      case 'LogEvent': {
+        const change = transcript.apply(event);
+        if (change?.kind === 'dropped') {
+          // An attempt died mid-answer: its text goes; the next attempt writes the answer anew.
+          for (const id of change.messageIds) {
+            messageSpans.get(id)?.remove();
+            messageSpans.delete(id);
+          }
+        }
         log.append(h('li', {}, `${event.event} ${brief(event.detail)}`));
         break;
+      }
     }
   }
 
@@ -131,6 +146,7 @@ export function createRunView(client: AgentgateClient, callbacks: RunViewCallbac
       controller = own;
       runId = run.id;
       messageSpans.clear();
+      transcript = createRunTranscript();
       title.textContent = `Run ${run.id}`;
       prompt.textContent = `Prompt: ${run.prompt}`;
       fill(output);
