@@ -1,10 +1,15 @@
 import { PGlite } from '@electric-sql/pglite';
 import type { Store } from '../../../ports/store.ts';
+import { makePrivate } from '../../../private-dir.ts';
 import type { SqlDriver, SqlExecutor } from './sql-driver.ts';
 import { createSqlStore } from './sql-store.ts';
 
 export interface PgliteStoreOptions {
-  /** Directory holding the database files, created when missing. Default: in memory. */
+  /**
+   * Directory holding the database files, created when missing; it and everything in it are
+   * made private to this user (0700 / 0600) when the store opens and once it has started.
+   * Default: in memory.
+   */
   dataDir?: string;
 }
 
@@ -34,6 +39,20 @@ export function createPgliteDriver(db: PGlite): SqlDriver {
  * exactly the SQL of the server store. The database starts lazily on first use.
  */
 export function createPgliteStore(options: PgliteStoreOptions = {}): Store {
-  const db = new PGlite(options.dataDir);
-  return createSqlStore(createPgliteDriver(db));
+  const { dataDir } = options;
+  // Before PGlite opens it: an existing directory written by an older version, or by another
+  // umask, stops being readable by others now.
+  if (dataDir) makePrivate(dataDir);
+  const db = new PGlite(dataDir);
+  const store = createSqlStore(createPgliteDriver(db));
+  if (!dataDir) return store;
+  return {
+    ...store,
+    async init() {
+      await store.init();
+      // PGlite lays out a new cluster's files with mode 0666 and rewrites its relcache files
+      // 0644 when it starts; its later files are 0600.
+      makePrivate(dataDir);
+    },
+  };
 }
