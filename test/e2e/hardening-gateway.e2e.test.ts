@@ -126,7 +126,7 @@ interface Answer {
 }
 
 /** A GraphQL POST to `base`, with extra headers (an Authorization, an X-Forwarded-For …). */
-async function graphql(
+async function postGraphql(
   base: string,
   body: unknown,
   headers: Record<string, string> = { authorization: `Bearer ${token}` },
@@ -156,10 +156,10 @@ describe('the metrics label flood (item 4)', () => {
     const query = (name: string) => ({
       query: `query ${name} { agents(first: 1) { edges { cursor } } }`,
     });
-    await graphql(gateway, query('Warm'));
+    await postGraphql(gateway, query('Warm'));
     const before = await metricsText();
     for (let i = 0; i < 6; i++) {
-      const answer = await graphql(gateway, query(`Flood${i}${'x'.repeat(200_000)}`));
+      const answer = await postGraphql(gateway, query(`Flood${i}${'x'.repeat(200_000)}`));
       expect(answer.status).toBe(200);
     }
     const after = await metricsText();
@@ -192,14 +192,14 @@ describe('the metrics label flood (item 4)', () => {
 
   it('refuses a 100 KB model id without storing or quoting it', async () => {
     const model = `demo:${'m'.repeat(100_000)}`;
-    const answer = await graphql(gateway, {
+    const answer = await postGraphql(gateway, {
       query: 'mutation ($input: CreateAgentInput!) { createAgent(input: $input) { id } }',
       variables: { input: { name: 'long model', systemPrompt: 's', model } },
     });
     expect(codeOf(answer)).toBe('BAD_USER_INPUT');
     expect(answer.text).toContain(`the limit is ${MAX_MODEL_CHARS}`);
     expect(answer.text.length).toBeLessThan(1_000);
-    const listed = await graphql(gateway, { query: '{ agents { edges { node { name } } } }' });
+    const listed = await postGraphql(gateway, { query: '{ agents { edges { node { name } } } }' });
     expect(listed.text).not.toContain('long model');
   });
 });
@@ -207,7 +207,7 @@ describe('the metrics label flood (item 4)', () => {
 describe('failed authentication (item 6)', () => {
   it('answers a burst of bad tokens from one address with RATE_LIMITED, another address still works', async () => {
     const from = (address: string, secret: string) =>
-      graphql(
+      postGraphql(
         gateway,
         { query: '{ agents(first: 1) { edges { cursor } } }' },
         { authorization: `Bearer ${secret}`, 'x-forwarded-for': address },
@@ -232,7 +232,7 @@ describe('failed authentication (item 6)', () => {
 describe('validation errors (item 6)', () => {
   it('do not echo a secret from an invalid input object, but keep the path and reason', async () => {
     const secret = `sk-live-${generateToken()}`;
-    const answer = await graphql(gateway, {
+    const answer = await postGraphql(gateway, {
       query: 'mutation ($input: CreateAgentInput!) { createAgent(input: $input) { id } }',
       variables: { input: { name: 'n', systemPrompt: `Use the key ${secret}.`, model: 42 } },
     });
@@ -277,7 +277,7 @@ describe('readiness (item 6)', () => {
 
 describe('the embedded data directory (item 6)', () => {
   it('is private, with every file in it, after a start on a world-writable one', async () => {
-    const created = await graphql(
+    const created = await postGraphql(
       `http://127.0.0.1:${embeddedPort}`,
       {
         query:
