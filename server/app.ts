@@ -3,19 +3,23 @@ import { createGraphQLError, createYoga, maskError, type Plugin } from 'graphql-
 import type { GraphQLContext } from '../schema/context.ts';
 import { schema } from '../schema/index.ts';
 import { createLoaders } from '../schema/loaders.ts';
-import { defaultProtection, type ProtectionConfig } from '../shared/config.ts';
+import { defaultClients, defaultProtection, type ProtectionConfig } from '../shared/config.ts';
 import { isAppError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { Store } from '../shared/ports/store.ts';
+import { unreadyBody } from '../shared/readiness.ts';
 import type { Services, Viewer } from '../shared/services/index.ts';
+import {
+  type AuthFailureLimiter,
+  createAuthFailureLimiter,
+  limitFailedAuthentication,
+} from './auth-failures.ts';
+import { createClientAddresses } from './client-address.ts';
 import { useConsole } from './console.ts';
 import { useEventStreams } from './event-streams.ts';
-import {
-  type GatewayMetrics,
-  meterEventStreams,
-  useMetricsEndpoint,
-  usePrometheusMetrics,
-} from './metrics.ts';
+import { withoutInputValues } from './input-errors.ts';
+import { type GatewayMetrics, meterEventStreams, usePrometheusMetrics } from './metrics.ts';
+import { type MetricsAccess, useMetricsEndpoint } from './metrics-endpoint.ts';
 import {
   httpExtensionsOf,
   memoizeByRequest,
@@ -45,6 +49,18 @@ export interface AppDeps {
   readiness: () => Promise<void>;
   /** Serves `/metrics` and counts streams, events and operations into its registry. Absent: none. */
   metrics?: GatewayMetrics;
+  /** Who may read `/metrics` on this app. Default: `refused` (see {@link MetricsAccess}). */
+  metricsAccess?: MetricsAccess;
+  /**
+   * Failed authentications per client address. Default: in memory, `AUTH_FAILURES_PER_MINUTE`'s
+   * default.
+   */
+  authFailures?: AuthFailureLimiter;
+  /**
+   * Proxies in front that append to X-Forwarded-For, for the client address (TRUST_PROXY_HOPS).
+   * Default 0: the socket's peer.
+   */
+  trustProxyHops?: number;
 }
 
 /**
@@ -57,7 +73,14 @@ export function createApp(deps: AppDeps) {
   const services = metrics ? meterEventStreams(deps.services, metrics) : deps.services;
   const requestIds = createRequestIds(logger);
   const protection = deps.protection ?? defaultProtection();
-  const authenticate = memoizeByRequest(deps.authenticate);
+  const clients = defaultClients();
+  const clientAddresses = createClientAddresses(deps.trustProxyHops ?? clients.trustProxyHops);
+  const authFailures =
+    deps.authFailures ??
+    createAuthFailureLimiter({ perMinute: clients.authFailuresPerMinute, logger });
+  const authenticate = memoizeByRequest(
+    limitFailedAuthentication(deps.authenticate, authFailures, clientAddresses.of),
+  );
   const rateLimiter =
     deps.rateLimiter ?? createRateLimiter({ perMinute: protection.ratePerMinute, logger });
   return createYoga<Record<string, unknown>, GraphQLContext>({
@@ -85,15 +108,18 @@ export function createApp(deps: AppDeps) {
         // Only what gets masked is unexpected; a client's mistake (a variable of the wrong
         // type, a malformed body) is answered, not logged as an error.
         if (masked !== error) logger.error({ err: original }, 'unexpected error in a resolver');
-        // Yoga's own errors about the request (malformed, too large …) get an API code too.
-        return withApiCode(masked as GraphQLError);
+        // Yoga's own errors about the request (malformed, too large …) get an API code too, and
+        // graphql-js's coercion errors lose the input values they quote.
+        return withoutInputValues(withApiCode(masked as GraphQLError));
       },
     },
     plugins: [
       // First: every response, even one another plugin ends early, carries its request id.
       requestIds.plugin,
+      // Before anything authenticates: the client address of failed authentications.
+      clientAddresses.plugin,
       useHealthEndpoints(deps.readiness, logger),
-      ...(metrics ? [useMetricsEndpoint(metrics)] : []),
+      ...(metrics ? [useMetricsEndpoint(metrics, deps.metricsAccess ?? { mode: 'refused' })] : []),
       // Before the protection plugins, so that their subscription accounting wraps it.
       useEventStreams({ onExecute: metrics?.eventExecuted }),
       ...protectionPlugins({
@@ -120,7 +146,10 @@ export function createApp(deps: AppDeps) {
 
 export type App = ReturnType<typeof createApp>;
 
-/** `/healthz`: the process is alive. `/readyz`: the store, queue and event bus answer. */
+/**
+ * `/healthz`: the process is alive. `/readyz`: the store, queue and event bus answer; otherwise
+ * 503 with a state per service, the reason only in the log (callers are not authenticated).
+ */
 function useHealthEndpoints(readiness: () => Promise<void>, logger: Logger): Plugin {
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
@@ -133,12 +162,7 @@ function useHealthEndpoints(readiness: () => Promise<void>, logger: Logger): Plu
           endResponse(fetchAPI.Response.json({ status: 'ready' }));
         } catch (error) {
           logger.warn({ err: error }, 'not ready');
-          endResponse(
-            fetchAPI.Response.json(
-              { status: 'unavailable', reason: error instanceof Error ? error.message : 'unknown' },
-              { status: 503 },
-            ),
-          );
+          endResponse(fetchAPI.Response.json(unreadyBody(error), { status: 503 }));
         }
       }
     },

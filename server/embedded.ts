@@ -10,12 +10,15 @@ import { drainStep, exitOnSignals, exitOnStartupError } from '../shared/lifecycl
 import { createLogger } from '../shared/logger.ts';
 import { createRuntime } from '../shared/runtime.ts';
 import { startRuntimeSweeper } from '../shared/services/run-sweeper.ts';
+import { listenOpsFor } from '../worker/ops-server.ts';
 import { startRuntimeWorker } from '../worker/worker-runtime.ts';
 import { createGatewayApp } from './gateway.ts';
 import { listen } from './http.ts';
 
 try {
   const startedAt = performance.now();
+  // Before anything is created: DATA_DIR (prompts, answers, the secrets key) is this user's only.
+  process.umask(0o077);
   const config = parseConfig(process.env, 'embedded');
   const logger = createLogger({ level: config.log.level, format: config.log.format });
   const { store } = config;
@@ -39,11 +42,14 @@ try {
   // Also picks up the runs a previous process left active: in process, jobs die with it.
   const sweeper = startRuntimeSweeper(runtime);
   http.serve(gateway.app);
+  // /metrics, /healthz and /readyz on a port of their own (METRICS_PORT), if set.
+  const ops = await listenOpsFor(runtime);
   logger.info(
     {
       url: `${http.url}/graphql`,
       mode: config.mode,
       store: store.kind,
+      metrics: ops?.url,
       startMs: Math.round(performance.now() - startedAt),
     },
     'Agentgate is running (gateway and worker in one process)',
@@ -54,6 +60,7 @@ try {
       { name: 'gateway', run: gateway.close },
       { name: 'sweeper', run: sweeper.stop },
       drainStep('worker', worker, config.worker.drainMs),
+      ...(ops ? [{ name: 'ops', run: ops.close }] : []),
       { name: 'adapters', run: runtime.adapters.close },
     ],
     config.shutdownTimeoutMs,

@@ -185,48 +185,32 @@ function metered(
 }
 
 /**
- * `GET /metrics`: the registry in Prometheus's text format. Placed before authentication (like
- * `/healthz`): Prometheus scrapes each gateway directly, and the load balancer keeps the path
- * from the public (deploy/nginx.conf).
- */
-export function useMetricsEndpoint(metrics: GatewayMetrics): Plugin {
-  const { registry } = metrics;
-  return {
-    async onRequest({ request, url, endResponse, fetchAPI }) {
-      if (request.method !== 'GET' || url.pathname !== '/metrics') return;
-      const body = await registry.metrics();
-      endResponse(
-        new fetchAPI.Response(body, { headers: { 'content-type': registry.contentType } }),
-      );
-    },
-  };
-}
-
-/**
  * Yoga's Prometheus plugin on the gateway's registry: operation durations by phase
  * (`graphql_envelop_phase_*`, `graphql_envelop_request_duration`, `graphql_yoga_http_duration`)
- * and `graphql_envelop_error_result` with the error's `code`. `/metrics` itself is served by
- * {@link useMetricsEndpoint}.
+ * and `graphql_envelop_error_result` with the error's `code`, labelled by operation type, never
+ * by anything a client names. `/metrics` itself is served by `useMetricsEndpoint`
+ * (server/metrics-endpoint.ts).
  */
 export function usePrometheusMetrics(metrics: GatewayMetrics): Plugin {
   const { registry } = metrics;
   return usePrometheus({
     registry,
     endpoint: false,
-    // The URL of a GET request carries its query: one series per distinct request.
-    labels: { url: false },
+    // Labels take values from fixed sets only. The URL of a GET request carries its query, and
+    // an operation name is whatever a client writes (200,000 characters each, one series per
+    // name, every tenant's names shown to whoever scrapes): neither labels anything.
+    labels: { url: false, operationName: false },
     metrics: {
       graphql_envelop_request_time_summary: false,
       graphql_envelop_error_result: createCounter({
         registry,
         counter: {
           name: 'graphql_envelop_error_result',
-          help: 'GraphQL errors reported to clients, by phase and error code.',
-          labelNames: ['operationType', 'operationName', 'phase', 'code'] as const,
+          help: 'GraphQL errors reported to clients, by operation type, phase and error code.',
+          labelNames: ['operationType', 'phase', 'code'] as const,
         },
         fillLabelsFn: (params) => ({
           operationType: params.operationType ?? 'unknown',
-          operationName: params.operationName ?? 'Anonymous',
           phase: params.errorPhase ?? 'unknown',
           code: errorCode(params.errorPhase, params.error),
         }),

@@ -15,6 +15,7 @@ import {
 } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { Viewer } from '../shared/services/index.ts';
+import { withoutInputValues } from './input-errors.ts';
 import type { RateLimiter, SubscriptionCounter } from './rate-limit.ts';
 
 /**
@@ -267,7 +268,10 @@ function checkVariables(variables: unknown) {
   }
 }
 
-/** Parse and validation errors (armor's limits among them) get BAD_USER_INPUT. */
+/**
+ * Parse and validation errors (armor's limits among them) get BAD_USER_INPUT; validation errors
+ * about literals lose the values they quote.
+ */
 function useApiErrorCodes(): Plugin {
   return {
     onParse() {
@@ -277,7 +281,7 @@ function useApiErrorCodes(): Plugin {
     },
     onValidate() {
       return ({ valid, result }) => {
-        if (!valid) for (const error of result) withApiCode(error);
+        if (!valid) for (const error of result) withoutInputValues(withApiCode(error));
       };
     },
   };

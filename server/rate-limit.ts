@@ -28,10 +28,54 @@ export interface RateLimiterOptions {
 
 const WINDOW_SECONDS = 60;
 
+export interface WindowCounterOptions {
+  /** Points per key per {@link WINDOW_SECONDS}-second window. */
+  points: number;
+  /** Shared Redis (distributed mode); null or absent: this process only. */
+  redis?: { url: string; prefix: string } | null;
+  /** Key namespace under the Redis prefix, e.g. `ratelimit`. */
+  namespace: string;
+  logger: Logger;
+}
+
 /**
- * The per-token request rate: a fixed one-minute window per key (rate-limiter-flexible). With
- * Redis, counters live under `<prefix>:ratelimit:`; if Redis fails, each gateway falls back to
- * an in-memory budget of the same size rather than refusing or waving every request through.
+ * A fixed one-minute window of points per key (rate-limiter-flexible). With Redis, counters live
+ * under `<prefix>:<namespace>:` on a connection of its own; if Redis fails, each gateway falls
+ * back to an in-memory counter of the same size rather than refusing or waving every request
+ * through.
+ */
+export function createWindowCounter(options: WindowCounterOptions): {
+  limiter: RateLimiterAbstract;
+  close(): Promise<void>;
+} {
+  const { points, logger } = options;
+  const memory = new RateLimiterMemory({ points, duration: WINDOW_SECONDS });
+  if (!options.redis) return { limiter: memory, close: async () => {} };
+  // Its own connection (STYLE rule 13). Commands wait for the connection (so the first
+  // requests after start count in Redis too), but at most a second: a Redis outage falls back
+  // to the in-memory insurance limiter instead of stalling requests.
+  const redis = new Redis(options.redis.url, { maxRetriesPerRequest: 1, commandTimeout: 1_000 });
+  redis.on('error', (error) =>
+    logger.warn({ err: error, namespace: options.namespace }, 'rate limiter Redis error'),
+  );
+  const limiter = new RateLimiterRedis({
+    storeClient: redis,
+    keyPrefix: `${options.redis.prefix}:${options.namespace}`,
+    points,
+    duration: WINDOW_SECONDS,
+    insuranceLimiter: memory,
+  });
+  return {
+    limiter,
+    async close() {
+      redis.disconnect();
+    },
+  };
+}
+
+/**
+ * The per-token request rate: a fixed one-minute window per key, counted in Redis under
+ * `<prefix>:ratelimit:` when there is one ({@link createWindowCounter}).
  */
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const { perMinute, logger } = options;
@@ -39,24 +83,12 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     throw new Error(`perMinute must be a non-negative integer, got ${perMinute}.`);
   }
   if (perMinute === 0) return { consume: async () => {}, close: async () => {} };
-
-  const memory = new RateLimiterMemory({ points: perMinute, duration: WINDOW_SECONDS });
-  let redis: Redis | undefined;
-  let limiter: RateLimiterAbstract = memory;
-  if (options.redis) {
-    // Its own connection (STYLE rule 13). Commands wait for the connection (so the first
-    // requests after start count in Redis too), but at most a second: a Redis outage falls back
-    // to the in-memory insurance limiter instead of stalling requests.
-    redis = new Redis(options.redis.url, { maxRetriesPerRequest: 1, commandTimeout: 1_000 });
-    redis.on('error', (error) => logger.warn({ err: error }, 'rate limiter Redis error'));
-    limiter = new RateLimiterRedis({
-      storeClient: redis,
-      keyPrefix: `${options.redis.prefix}:ratelimit`,
-      points: perMinute,
-      duration: WINDOW_SECONDS,
-      insuranceLimiter: memory,
-    });
-  }
+  const { limiter, close } = createWindowCounter({
+    points: perMinute,
+    redis: options.redis,
+    namespace: 'ratelimit',
+    logger,
+  });
 
   return {
     async consume(key: string) {
@@ -73,9 +105,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         throw rejection;
       }
     },
-    async close() {
-      redis?.disconnect();
-    },
+    close,
   };
 }
 

@@ -13,6 +13,8 @@ import { generateSecretKey } from '../shared/secrets/secret-cipher.ts';
 const USAGE = 'usage: npm run secrets -- generate-key [id] | rotate';
 
 try {
+  // The embedded store's files (DATA_DIR) are this user's only, like `npm start` makes them.
+  process.umask(0o077);
   const [command, arg] = process.argv.slice(2);
   if (command === 'generate-key') {
     process.stdout.write(`${generateSecretKey(arg)}\n`);

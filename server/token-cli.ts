@@ -9,6 +9,8 @@ import { createLogger } from '../shared/logger.ts';
 import { runTokenCommand } from './token-commands.ts';
 
 try {
+  // The embedded store's files (DATA_DIR) are this user's only, like `npm start` makes them.
+  process.umask(0o077);
   const config = parseConfig(process.env, 'embedded');
   const logger = createLogger({ level: 'warn', format: 'json', name: 'agentgate-token' });
   const code = await runTokenCommand(

@@ -92,10 +92,12 @@ describe('parseConfig', () => {
       REDIS_URL: 'redis://127.0.0.1:6379',
       DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
     };
-    expect(parseConfig(distributed, 'worker').metrics).toEqual({ port: null });
-    expect(parseConfig({ ...distributed, METRICS_PORT: '9464' }, 'worker').metrics).toEqual({
-      port: 9464,
+    expect(parseConfig(distributed, 'worker').metrics).toEqual({
+      port: null,
+      token: null,
+      models: [],
     });
+    expect(parseConfig({ ...distributed, METRICS_PORT: '9464' }, 'worker').metrics.port).toBe(9464);
     expect(parseConfig({}, 'embedded').log).toEqual({ level: 'info', format: 'auto' });
     expect(parseConfig({ LOG_FORMAT: 'json' }, 'embedded').log.format).toBe('json');
     const problems = problemsOf({ METRICS_PORT: '70000', LOG_FORMAT: 'xml' }, 'embedded');

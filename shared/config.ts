@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isPlausibleToken, TENANT_ID_PATTERN } from './domain/api-tokens.ts';
-import { DEFAULT_TENANT_ID } from './domain/types.ts';
+import { DEFAULT_TENANT_ID, MAX_MODEL_CHARS } from './domain/types.ts';
 import { parseSecretKeys, type SecretKey } from './secrets/secret-cipher.ts';
 import { type EgressAllowList, parseEgressAllow } from './security/egress-policy.ts';
 
@@ -106,6 +106,12 @@ const envSchema = z.object({
   INTROSPECTION: boolFrom(true),
   CSRF_PREVENTION: boolFrom(true),
   CORS_ORIGINS: z.string().optional(),
+  // Hardening: metrics access and labels (docs/metrics.md), failed authentication per client
+  // address (docs/security-gateway.md).
+  METRICS_TOKEN: z.string().optional(),
+  METRICS_MODELS: z.string().optional(),
+  AUTH_FAILURES_PER_MINUTE: intFrom(0, 1_000_000, 30),
+  TRUST_PROXY_HOPS: intFrom(0, 10, 0),
 });
 
 export type ProviderSettings = z.infer<typeof providerSchema>;
@@ -230,11 +236,36 @@ export interface Config {
     /** `auto`: readable (pino-pretty) when stdout is a terminal and pino-pretty is installed, else JSON. */
     format: z.infer<typeof envSchema>['LOG_FORMAT'];
   };
-  /**
-   * The worker's own HTTP listener for `/metrics`, `/healthz` and `/readyz` on `server.host`
-   * (gateways serve them on their main port). Null: none (`METRICS_PORT` unset).
-   */
-  metrics: { port: number | null };
+  /** Prometheus metrics: where they are served, to whom, and which model names label them. */
+  metrics: {
+    /**
+     * A separate HTTP listener for `/metrics`, `/healthz` and `/readyz` on `server.host`, for
+     * every role; a gateway then serves `/metrics` there only, not on its main port. Null: none
+     * (`METRICS_PORT` unset).
+     */
+    port: number | null;
+    /** `METRICS_TOKEN`: when set, `/metrics` answers only `Authorization: Bearer <token>`. */
+    token: string | null;
+    /**
+     * `METRICS_MODELS`: model strings counted under their own name in `agentgate_tokens_total`;
+     * any other model counts as `<provider>:other` (or `other`), so tenants cannot add series.
+     */
+    models: string[];
+  };
+  /** Who the client of a request is, and how often it may fail to authenticate. */
+  clients: {
+    /**
+     * `TRUST_PROXY_HOPS`: proxies in front of the gateway that append to X-Forwarded-For; the
+     * client address is the N-th entry from its right (0: the socket's peer, the header ignored).
+     */
+    trustProxyHops: number;
+    /**
+     * `AUTH_FAILURES_PER_MINUTE`: failed authentications one client address may make per minute
+     * (across gateways in the distributed mode); past it the address is RATE_LIMITED until the
+     * minute ends, before any token lookup. 0: no limit.
+     */
+    authFailuresPerMinute: number;
+  };
   shutdownTimeoutMs: number;
   auth: AuthConfig;
   protection: ProtectionConfig;
@@ -284,6 +315,24 @@ export function parseConfig(env: Record<string, string | undefined>, role: Role)
     problems.push('AGENTGATE_BOOTSTRAP_TENANT: set it together with AGENTGATE_BOOTSTRAP_TOKEN');
   }
   const corsOrigins = parseCorsOrigins(raw.CORS_ORIGINS, problems);
+  // Hardening (docs/metrics.md): a guessable metrics token, or one port for two listeners.
+  if (raw.METRICS_TOKEN && !isPlausibleToken(raw.METRICS_TOKEN)) {
+    problems.push(
+      'METRICS_TOKEN: must be 32 to 256 printable characters without spaces; `npm run token -- generate` prints a good one',
+    );
+  }
+  const metricsPort = Number(raw.METRICS_PORT ?? 0);
+  if (role !== 'worker' && metricsPort !== 0 && metricsPort === Number(raw.PORT ?? 4000)) {
+    problems.push('METRICS_PORT: must differ from PORT (it is a listener of its own)');
+  }
+  const metricsModels = parseList(raw.METRICS_MODELS);
+  for (const model of metricsModels) {
+    if (!/^[^:\s]+:\S+$/.test(model) || model.length > MAX_MODEL_CHARS) {
+      problems.push(
+        `METRICS_MODELS: ${JSON.stringify(model.slice(0, 80))} is not a model string like openai:gpt-4.1 (at most ${MAX_MODEL_CHARS} characters)`,
+      );
+    }
+  }
   const secretKeys = parseSecretKeySettings(raw.SECRETS_KEYS, raw.SECRETS_KEY, problems);
   let egressAllow: EgressAllowList = [];
   try {
@@ -380,7 +429,15 @@ export function parseConfig(env: Record<string, string | undefined>, role: Role)
       retryMaxDelayMs: e.MODEL_RETRY_MAX_DELAY_MS,
     },
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
-    metrics: { port: e.METRICS_PORT ?? null },
+    metrics: {
+      port: e.METRICS_PORT ?? null,
+      token: e.METRICS_TOKEN ?? null,
+      models: metricsModels,
+    },
+    clients: {
+      trustProxyHops: e.TRUST_PROXY_HOPS,
+      authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
+    },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     auth: {
       bootstrap: e.AGENTGATE_BOOTSTRAP_TOKEN
@@ -413,6 +470,11 @@ export function defaultProtection(): ProtectionConfig {
   return parseConfig({}, 'embedded').protection;
 }
 
+/** The client settings (TRUST_PROXY_HOPS, AUTH_FAILURES_PER_MINUTE) when nothing is configured. */
+export function defaultClients(): Config['clients'] {
+  return parseConfig({}, 'embedded').clients;
+}
+
 /** True for a listen address or host name that only this machine reaches. */
 export function isLoopbackHost(host: string): boolean {
   const name = host.toLowerCase().replace(/^\[|\]$/g, '');
@@ -422,6 +484,14 @@ export function isLoopbackHost(host: string): boolean {
     name === '::1' ||
     /^(::ffff:)?127(\.\d{1,3}){3}$/.test(name)
   );
+}
+
+/** A comma-separated list, entries trimmed, empty ones dropped. */
+function parseList(raw: string | undefined): string[] {
+  return (raw ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 }
 
 /** `*`, or a comma-separated list of origins such as `https://console.example.com`. */

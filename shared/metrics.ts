@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Counter, collectDefaultMetrics, Registry } from 'prom-client';
 import type { WorkflowEvent } from './domain/events.ts';
 import type { EventBus } from './ports/event-bus.ts';
@@ -18,6 +19,17 @@ export function createMetricsRegistry(): Registry {
   return registry;
 }
 
+/**
+ * True when an `Authorization` header value is `Bearer <token>` (`METRICS_TOKEN`). Compared as
+ * SHA-256 digests in constant time, so neither the length nor a prefix of the token leaks.
+ */
+export function isMetricsTokenValid(authorization: string | null | undefined, token: string) {
+  const match = /^Bearer +(\S+) *$/i.exec(authorization ?? '');
+  if (!match) return false;
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(match[1]!), digest(token));
+}
+
 /** What every process that publishes events counts about them. */
 export interface EventMetrics {
   /** Called once for every event this process published. */
@@ -27,7 +39,7 @@ export interface EventMetrics {
 /**
  * Counters over published events: events by type, runs by the status they reached (each run
  * reaches each status at most once, so the counter of a status is the number of runs that reached
- * it; sum over processes), and tool calls by outcome.
+ * it; sum over processes), and tool calls by outcome. Every label takes values from a fixed set.
  */
 export function createEventMetrics(registry: Registry): EventMetrics {
   const events = new Counter({
@@ -42,10 +54,11 @@ export function createEventMetrics(registry: Registry): EventMetrics {
     labelNames: ['status'] as const,
     registers: [registry],
   });
+  // No tool label: tool names come from tenants' MCP servers, unbounded and private to them.
   const toolCalls = new Counter({
     name: 'agentgate_tool_calls_total',
-    help: 'Tool calls that ended, by tool and outcome (succeeded, failed).',
-    labelNames: ['tool', 'outcome'] as const,
+    help: 'Tool calls that ended, by outcome (succeeded, failed).',
+    labelNames: ['outcome'] as const,
     registers: [registry],
   });
   return {
@@ -53,7 +66,7 @@ export function createEventMetrics(registry: Registry): EventMetrics {
       events.inc({ type: event.type });
       if (event.type === 'RunStatusEvent') runs.inc({ status: event.status });
       else if (event.type === 'ToolCallEvent' && event.status !== 'STARTED') {
-        toolCalls.inc({ tool: event.name, outcome: event.status.toLowerCase() });
+        toolCalls.inc({ outcome: event.status.toLowerCase() });
       }
     },
   };

@@ -4,7 +4,7 @@ import { drainStep, exitOnSignals, exitOnStartupError } from '../shared/lifecycl
 import { createLogger } from '../shared/logger.ts';
 import { createRuntime } from '../shared/runtime.ts';
 import { startRuntimeSweeper } from '../shared/services/run-sweeper.ts';
-import { listenOps } from './ops-server.ts';
+import { listenOpsFor } from './ops-server.ts';
 import { startRuntimeWorker } from './worker-runtime.ts';
 
 try {
@@ -18,14 +18,7 @@ try {
   const worker = startRuntimeWorker(runtime);
   const sweeper = startRuntimeSweeper(runtime);
   // /metrics, /healthz and /readyz for Prometheus and Kubernetes probes (METRICS_PORT).
-  const ops =
-    config.metrics.port === null
-      ? null
-      : await listenOps(
-          { registry: runtime.metrics.registry, readiness: runtime.adapters.ready, logger },
-          config.server.host,
-          config.metrics.port,
-        );
+  const ops = await listenOpsFor(runtime);
   logger.info(
     { concurrency: config.worker.concurrency, store: config.store.kind, metrics: ops?.url },
     'worker started',

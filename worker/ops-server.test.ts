@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createInProcessJobQueue } from '../shared/adapters/queue/in-process-job-queue.ts';
+import { generateToken } from '../shared/domain/api-tokens.ts';
 import { createSilentLogger } from '../shared/logger.ts';
 import { createMetricsRegistry } from '../shared/metrics.ts';
+import { checkDependencies } from '../shared/readiness.ts';
 import { parsePrometheus, sumOf } from '../test/support/prometheus.ts';
 import { listenOps, type OpsServer } from './ops-server.ts';
 import { createWorkerMetrics } from './worker-metrics.ts';
@@ -20,9 +22,13 @@ describe("the worker's operations listener", () => {
     server = await listenOps(
       {
         registry,
-        readiness: async () => {
-          if (!ready) throw new Error('redis: no answer within 2000 ms');
-        },
+        readiness: () =>
+          checkDependencies({
+            store: async () => {},
+            queue: async () => {
+              if (!ready) throw new Error('connect ECONNREFUSED 10.0.0.7:6379 (user agentgate)');
+            },
+          }),
         logger,
       },
       '127.0.0.1',
@@ -35,9 +41,10 @@ describe("the worker's operations listener", () => {
     ready = false;
     const unready = await get('/readyz');
     expect(unready.status).toBe(503);
+    // A state per service; the reason (hosts, users …) stays in the log.
     expect(await unready.json()).toEqual({
       status: 'unavailable',
-      reason: 'redis: no answer within 2000 ms',
+      checks: { store: 'ok', queue: 'unavailable' },
     });
     expect((await get('/healthz')).status).toBe(200);
 
@@ -80,12 +87,37 @@ describe("the worker's operations listener", () => {
     expect(sumOf(samples, 'agentgate_worker_slots_busy')).toBe(0);
 
     metrics.runFinished('SUCCEEDED', 1.5);
-    metrics.tokensUsed('openai:gpt-4.1', { inputTokens: 12, outputTokens: 30, totalTokens: 42 });
+    metrics.tokensUsed('demo:echo', { inputTokens: 12, outputTokens: 30, totalTokens: 42 });
     samples = await scrape();
     expect(sumOf(samples, 'agentgate_run_duration_seconds_sum', { status: 'SUCCEEDED' })).toBe(1.5);
-    expect(
-      sumOf(samples, 'agentgate_tokens_total', { model: 'openai:gpt-4.1', kind: 'output' }),
-    ).toBe(30);
+    expect(sumOf(samples, 'agentgate_tokens_total', { model: 'demo:echo', kind: 'output' })).toBe(
+      30,
+    );
     await queue.close();
+  });
+
+  it('serves /metrics only with the bearer token when METRICS_TOKEN is set, probes without', async () => {
+    const token = generateToken();
+    server = await listenOps(
+      { registry: createMetricsRegistry(), readiness: async () => {}, logger, token },
+      '127.0.0.1',
+      0,
+    );
+    const get = (path: string, authorization?: string) =>
+      fetch(`${server!.url}${path}`, { headers: authorization ? { authorization } : {} });
+
+    const anonymous = await get('/metrics');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toBe('Bearer');
+    expect((await anonymous.json()).message).toContain('METRICS_TOKEN');
+    expect((await get('/metrics', `Bearer ${generateToken()}`)).status).toBe(401);
+    expect((await get('/metrics', token)).status).toBe(401);
+    const scraped = await get('/metrics', `Bearer ${token}`);
+    expect(scraped.status).toBe(200);
+    expect(
+      sumOf(parsePrometheus(await scraped.text()), 'process_cpu_user_seconds_total'),
+    ).toBeGreaterThan(0);
+    expect((await get('/healthz')).status).toBe(200);
+    expect((await get('/readyz')).status).toBe(200);
   });
 });

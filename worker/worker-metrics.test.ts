@@ -3,8 +3,8 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { wantsPretty } from '../shared/logger.ts';
 import { createMetricsRegistry } from '../shared/metrics.ts';
-import { parsePrometheus, sumOf } from '../test/support/prometheus.ts';
-import { createWorkerMetrics, instrumentJobHandler } from './worker-metrics.ts';
+import { parsePrometheus, series, sumOf } from '../test/support/prometheus.ts';
+import { createWorkerMetrics, instrumentJobHandler, modelLabeler } from './worker-metrics.ts';
 
 /** A JSON logger whose records land in an array. */
 function capturingLogger() {
@@ -90,5 +90,40 @@ describe('MCP connection gauges', () => {
     expect(await read()).toEqual([3, 1]);
     stats = { open: 0, leased: 0, connecting: 0 };
     expect(await read()).toEqual([0, 0]);
+  });
+});
+
+describe('the model label of agentgate_tokens_total', () => {
+  it('names demo and METRICS_MODELS models, folds the rest by deployment provider, and stays bounded', async () => {
+    const registry = createMetricsRegistry();
+    const metrics = createWorkerMetrics(registry, {
+      concurrency: 1,
+      modelLabels: { providers: ['openai'], models: ['openai:gpt-4.1'] },
+    });
+    const usage = { inputTokens: 1, outputTokens: 2, totalTokens: 3 };
+    metrics.tokensUsed('demo:echo', usage);
+    metrics.tokensUsed('openai:gpt-4.1', usage);
+    // 1,000 made-up model ids of a deployment provider and of tenants' own providers.
+    for (let i = 0; i < 500; i++) {
+      metrics.tokensUsed(`openai:made-up-${i}-${'x'.repeat(150)}`, usage);
+      metrics.tokensUsed(`tenant${i}:secret-model-${i}`, usage);
+    }
+    const samples = parsePrometheus(await registry.metrics());
+    const models = [
+      ...new Set(series(samples, 'agentgate_tokens_total').map((s) => s.labels.model)),
+    ].sort();
+    expect(models).toEqual(['demo:echo', 'openai:gpt-4.1', 'openai:other', 'other']);
+    expect(
+      sumOf(samples, 'agentgate_tokens_total', { model: 'openai:other', kind: 'output' }),
+    ).toBe(1_000);
+    expect(sumOf(samples, 'agentgate_tokens_total', { model: 'other', kind: 'input' })).toBe(500);
+  });
+
+  it('names only the demo models by default', () => {
+    const label = modelLabeler({ providers: [], models: [] });
+    expect(label('demo:echo')).toBe('demo:echo');
+    expect(label('demo:parrot')).toBe('demo:other');
+    expect(label('openai:gpt-4.1')).toBe('other');
+    expect(label('no-colon')).toBe('other');
   });
 });

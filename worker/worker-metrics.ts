@@ -3,6 +3,7 @@ import type { QueueCounts } from '../shared/adapters/queue/job-queue-common.ts';
 import type { RunStatus, Usage } from '../shared/domain/types.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { JobHandler } from '../shared/ports/job-queue.ts';
+import { DEMO_MODEL_IDS, DEMO_PROVIDER } from './models/demo-model.ts';
 import type { McpPoolStats } from './tools/mcp-pool.ts';
 
 /** Seconds from a run's start to its end: agent runs last from a second to many minutes. */
@@ -33,6 +34,38 @@ export interface WorkerMetricsOptions {
   mcpConnections?: () => McpPoolStats;
   /** Where a failed queue-depth read is reported (the series are dropped for that scrape). */
   logger?: Logger;
+  /**
+   * What may name a model in `agentgate_tokens_total` (see {@link modelLabeler}). Default: no
+   * providers and no models beyond the demo ones.
+   */
+  modelLabels?: ModelLabelOptions;
+}
+
+export interface ModelLabelOptions {
+  /** The deployment's provider names (`PROVIDERS`, `OPENAI_*`, `ANTHROPIC_*`). */
+  providers: readonly string[];
+  /** Model strings counted under their own name (`METRICS_MODELS`). */
+  models: readonly string[];
+}
+
+/**
+ * The `model` label of a model string, from a set the deployment fixes: the string itself for a
+ * demo model or one listed in `models`, `<provider>:other` for another model of a deployment
+ * provider, `other` for the rest (tenants' own providers). Tenants choose model strings freely,
+ * so labelling by the string would let them add series without bound, and would show every
+ * tenant's model names to whoever reads the metrics.
+ */
+export function modelLabeler(options: ModelLabelOptions): (model: string) => string {
+  const named = new Set([
+    ...DEMO_MODEL_IDS.map((id) => `${DEMO_PROVIDER}:${id}`),
+    ...options.models,
+  ]);
+  const providers = new Set([DEMO_PROVIDER, ...options.providers]);
+  return (model) => {
+    if (named.has(model)) return model;
+    const provider = model.slice(0, Math.max(0, model.indexOf(':')));
+    return providers.has(provider) ? `${provider}:other` : 'other';
+  };
 }
 
 /**
@@ -60,9 +93,10 @@ export function createWorkerMetrics(
     buckets: RUN_DURATION_BUCKETS,
     registers: [registry],
   });
+  const modelLabel = modelLabeler(options.modelLabels ?? { providers: [], models: [] });
   const tokens = new Counter({
     name: 'agentgate_tokens_total',
-    help: 'Model tokens used by runs this worker executed, by model and kind (input, output).',
+    help: 'Model tokens used by runs this worker executed, by model (demo and METRICS_MODELS by name, else <provider>:other or other) and kind (input, output).',
     labelNames: ['model', 'kind'] as const,
     registers: [registry],
   });
@@ -116,7 +150,8 @@ export function createWorkerMetrics(
     runFinished(status, seconds) {
       duration.observe({ status }, seconds);
     },
-    tokensUsed(model, usage) {
+    tokensUsed(modelString, usage) {
+      const model = modelLabel(modelString);
       if (usage.inputTokens > 0) tokens.inc({ model, kind: 'input' }, usage.inputTokens);
       if (usage.outputTokens > 0) tokens.inc({ model, kind: 'output' }, usage.outputTokens);
     },

@@ -22,6 +22,10 @@ export function startRuntimeWorker(runtime: Runtime) {
     queueCounts: runtime.adapters.stats.queue,
     mcpConnections: mcpPool.stats,
     logger,
+    modelLabels: {
+      providers: runtime.config.models.providers.map((provider) => provider.name),
+      models: runtime.config.metrics.models,
+    },
   });
   return startWorker({
     store: runtime.adapters.store,

@@ -4,6 +4,7 @@ import type { Logger } from '../logger.ts';
 import type { EventBus } from '../ports/event-bus.ts';
 import type { JobQueue } from '../ports/job-queue.ts';
 import type { Store } from '../ports/store.ts';
+import { checkDependencies } from '../readiness.ts';
 import { createInProcessEventBus } from './events/in-process-event-bus.ts';
 import { createRedisEventBus } from './events/redis-event-bus.ts';
 import { createBullmqJobQueue } from './queue/bullmq-job-queue.ts';
@@ -24,7 +25,10 @@ export interface Adapters {
     /** Live subscriptions attached to this process's event bus. */
     bus(): { subscribers: number };
   };
-  /** Resolves when the store, the queue and the event bus all answer. */
+  /**
+   * Resolves when the store, the queue and the event bus all answer.
+   * @throws NotReadyError with the state of each (`store`, `queue`, `events`).
+   */
   ready(): Promise<void>;
   /** Closes queue, bus and store, in reverse order of creation. */
   close(): Promise<void>;
@@ -70,9 +74,12 @@ export async function createAdapters(config: Config, logger: Logger): Promise<Ad
       queue: () => queue.counts(),
       bus: () => ({ subscribers: bus.stats().subscribers }),
     },
-    async ready() {
-      await withTimeout(Promise.all([store.ping(), bus.ping(), queue.ping()]), 2_000);
-    },
+    ready: () =>
+      checkDependencies({
+        store: () => store.ping(),
+        queue: () => queue.ping(),
+        events: () => bus.ping(),
+      }),
     async close() {
       await queue.close();
       await bus.close();
@@ -94,15 +101,8 @@ export function createStore(config: Config, logger: Logger): Store {
     case 'mongo':
       return createMongoStore({ uri: config.store.uri });
     case 'pglite':
-      mkdirSync(config.store.dataDir, { recursive: true });
+      // Private: the database holds prompts and answers (the store makes its files private too).
+      mkdirSync(config.store.dataDir, { recursive: true, mode: 0o700 });
       return createPgliteStore({ dataDir: config.store.dataDir });
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

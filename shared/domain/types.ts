@@ -29,6 +29,12 @@ export interface Usage {
   totalTokens: number;
 }
 
+/**
+ * Longest model string (`provider:model`) accepted anywhere, in characters: real model ids are far
+ * shorter, and a model string ends up in messages, logs and metrics.
+ */
+export const MAX_MODEL_CHARS = 200;
+
 export const ZERO_USAGE: Usage = Object.freeze({ inputTokens: 0, outputTokens: 0, totalTokens: 0 });
 
 export interface RunError {

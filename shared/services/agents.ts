@@ -1,4 +1,4 @@
-import type { Agent } from '../domain/types.ts';
+import { type Agent, MAX_MODEL_CHARS } from '../domain/types.ts';
 import { BadUserInputError, ConflictError, NotFoundError } from '../errors.ts';
 import type { Page, PageArgs } from '../ports/pagination.ts';
 import type { AgentPatch } from '../ports/store.ts';
@@ -76,7 +76,8 @@ export function createAgentService({ store, models }: Pick<ServiceDeps, 'store' 
 
   return {
     async create(viewer: Viewer, input: CreateAgentInput): Promise<Agent> {
-      const model = input.model.trim();
+      // Bounded before anything looks it up: a model string reaches the store, logs and metrics.
+      const model = requiredText('model', input.model, MAX_MODEL_CHARS);
       const agent = {
         tenantId: viewer.tenantId,
         name: requiredText('name', input.name, AGENT_LIMITS.name),
@@ -104,7 +105,7 @@ export function createAgentService({ store, models }: Pick<ServiceDeps, 'store' 
         );
       }
       if (input.model != null) {
-        patch.model = input.model.trim();
+        patch.model = requiredText('model', input.model, MAX_MODEL_CHARS);
         await models.validate(viewer.tenantId, patch.model);
       }
       if (input.description !== undefined) {

@@ -1,4 +1,4 @@
-import type { Message, Workflow } from '../domain/types.ts';
+import { MAX_MODEL_CHARS, type Message, type Workflow } from '../domain/types.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import type { Page, PageArgs } from '../ports/pagination.ts';
 import { checkSkillIds } from './skills.ts';
@@ -51,7 +51,8 @@ export function createWorkflowService({
       );
       const queueTimeoutMs = optionalTimeout('queueTimeoutMs', input.queueTimeoutMs);
       const runTimeoutMs = optionalTimeout('runTimeoutMs', input.runTimeoutMs);
-      const model = input.model?.trim() || null;
+      // Bounded before anything looks it up: a model string reaches the store, logs and metrics.
+      const model = optionalText('model', input.model, MAX_MODEL_CHARS) || null;
       if (model) await models.validate(viewer.tenantId, model);
       const [agent] = await store.agents.getMany(viewer.tenantId, [input.agentId]);
       if (!agent) throw new NotFoundError('Agent', input.agentId);

@@ -120,6 +120,9 @@ describe('docker-compose.yml', () => {
     expect(gateway.store).toEqual({ kind: 'mongo', uri: 'mongodb://mongo:27017/agentgate' });
     expect(gateway.redis?.url).toBe('redis://redis:6379');
     expect(gateway.server).toEqual({ host: '0.0.0.0', port: 4000 });
+    // Metrics on a port of their own, which nginx does not publish; clients counted behind nginx.
+    expect(gateway.metrics).toMatchObject({ port: 9464, token: null });
+    expect(gateway.clients.trustProxyHops).toBe(1);
     const worker = parseConfig(services.worker!.environment!, 'worker');
     expect(worker.worker.concurrency).toBe(7);
     expect(worker.metrics.port).toBe(9464);

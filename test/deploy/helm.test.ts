@@ -112,7 +112,10 @@ describe('helm template with the default values', () => {
     const gateway = find(defaults, 'Deployment', '-gateway');
     const c = container(gateway);
     expect(c.command).toEqual(['node', 'dist/server/main.js']);
-    expect(c.ports).toEqual([{ name: 'http', containerPort: 4000 }]);
+    expect(c.ports).toEqual([
+      { name: 'http', containerPort: 4000 },
+      { name: 'metrics', containerPort: 9464 },
+    ]);
     expect(c.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
     expect(c.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
     expect(c.resources.requests).toMatchObject({
@@ -132,9 +135,20 @@ describe('helm template with the default values', () => {
     );
     expect(gateway.spec.template.metadata.annotations).toMatchObject({
       'prometheus.io/scrape': 'true',
-      'prometheus.io/port': '4000',
+      'prometheus.io/port': '9464',
       'prometheus.io/path': '/metrics',
     });
+  });
+
+  it('serves gateway metrics on their own port, which the Service does not expose', () => {
+    const gateway = find(defaults, 'Deployment', '-gateway');
+    const config = parseConfig(environment(defaults, gateway), 'gateway');
+    expect(config.metrics.port).toBe(9464);
+    expect(config.server.port).toBe(4000);
+    const service = find(defaults, 'Service', '-gateway');
+    expect(service.spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 'http' }]);
+    // No Ingress by default: clients reach the Service directly, X-Forwarded-For is not trusted.
+    expect(config.clients.trustProxyHops).toBe(0);
   });
 
   it('scales the gateway on CPU from 2 to 10 replicas', () => {
@@ -276,6 +290,11 @@ describe('helm template with other values', () => {
     const grace = worker.spec.template.spec.terminationGracePeriodSeconds * 1000;
     expect(Number(env.WORKER_DRAIN_MS)).toBe(120_000);
     expect(grace).toBeGreaterThan(Number(env.SHUTDOWN_TIMEOUT_MS));
+  });
+
+  it('trusts the ingress controller’s X-Forwarded-For entry for client addresses', () => {
+    const gateway = find(custom, 'Deployment', '-gateway');
+    expect(parseConfig(environment(custom, gateway), 'gateway').clients.trustProxyHops).toBe(1);
   });
 
   it('routes the ingress to the gateways with the SSE annotations', () => {

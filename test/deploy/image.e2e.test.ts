@@ -108,7 +108,7 @@ describe('the compiled output the image runs', () => {
   });
 
   it('runs as a gateway and a worker on plain node, end to end', async () => {
-    const [port, metricsPort] = await freePorts(2);
+    const [port, metricsPort, gatewayMetricsPort] = await freePorts(3);
     const env = {
       REDIS_URL: redisUrl,
       REDIS_PREFIX: `test-image-${suffix}`,
@@ -123,6 +123,7 @@ describe('the compiled output the image runs', () => {
     const gateway = startProcess('gateway (dist)', join(OUT_DIR, 'server/main.js'), {
       ...env,
       PORT: String(port),
+      METRICS_PORT: String(gatewayMetricsPort),
     });
     const worker = startProcess('worker (dist)', join(OUT_DIR, 'worker/main.js'), {
       ...env,
@@ -171,9 +172,13 @@ describe('the compiled output the image runs', () => {
         }),
       ).toBe(1);
       expect(
-        sumOf(await scrape(`${gatewayUrl}/metrics`), 'agentgate_runs_total', {
-          status: 'QUEUED',
-        }),
+        sumOf(
+          await scrape(`http://127.0.0.1:${gatewayMetricsPort}/metrics`),
+          'agentgate_runs_total',
+          {
+            status: 'QUEUED',
+          },
+        ),
       ).toBe(1);
       // Production logs are JSON lines.
       expect(gateway.output()).toMatch(/^\{"level":30,.*"msg":"gateway listening"\}$/m);

@@ -203,9 +203,11 @@ describe('deploy/nginx.conf in front of two gateways', () => {
   }, 90_000);
 
   it('spreads requests over both gateways, hides /metrics, and passes a request id', async () => {
-    const before = await Promise.all(cluster.gateways.map((g) => scrape(`${g.url}/metrics`)));
+    const metrics = () =>
+      Promise.all(cluster.gatewayMetricsUrls.map((url) => scrape(`${url}/metrics`)));
+    const before = await metrics();
     for (let i = 0; i < 10; i++) await gql(nginx.url, '{ __typename }');
-    const after = await Promise.all(cluster.gateways.map((g) => scrape(`${g.url}/metrics`)));
+    const after = await metrics();
     const served = after.map(
       (samples, i) =>
         (sumOf(samples, 'graphql_envelop_request') ?? 0) -

@@ -46,7 +46,7 @@ beforeEach(({ onTestFailed }) => {
   onTestFailed(() => console.error(`Output of the Agentgate processes:\n${cluster.logs()}`));
 });
 
-const gatewayMetrics = () => scrape(`${cluster.gateways[0]!.url}/metrics`);
+const gatewayMetrics = () => scrape(`${cluster.gatewayMetricsUrls[0]}/metrics`);
 const workerMetrics = () => scrape(`${cluster.workers[0]!.metricsUrl}/metrics`);
 
 async function runToTheEnd(prompt: string): Promise<WorkflowEvent[]> {

@@ -137,6 +137,8 @@ export async function createTestApp(options: TestAppOptions = {}) {
     metrics: registry
       ? createGatewayMetrics(registry, { busSubscribers: () => bus.stats().subscribers })
       : undefined,
+    // No socket reaches this app: tests read /metrics through `app.fetch`.
+    metricsAccess: { mode: 'open' },
   });
   const workerMetrics = registry
     ? createWorkerMetrics(registry, {

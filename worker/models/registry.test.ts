@@ -1,5 +1,6 @@
 import { streamText } from 'ai';
 import { afterEach, describe, expect, it } from 'vitest';
+import { MAX_MODEL_CHARS } from '../../shared/domain/types.ts';
 import { BadUserInputError } from '../../shared/errors.ts';
 import { startFakeAnthropicServer } from '../../test/fixtures/fake-anthropic-server.ts';
 import {
@@ -118,6 +119,18 @@ describe('the model registry', () => {
     expect(error).toBeInstanceOf(BadUserInputError);
     expect((error as Error).message).toContain('"mistral"');
     expect((error as Error).message).toContain('Configured providers: demo, openai');
+  });
+
+  it('rejects a model string over MAX_MODEL_CHARS without quoting it back', () => {
+    const registry = createModelRegistry([{ name: 'openai', type: 'openai' }]);
+    const model = `openai:${'m'.repeat(100_000)}`;
+    const error = thrown(() => registry.validate(model));
+    expect(error).toBeInstanceOf(BadUserInputError);
+    expect((error as Error).message).toBe(
+      `model is ${model.length} characters long; the limit is ${MAX_MODEL_CHARS}.`,
+    );
+    expect(() => registry.resolve(model)).toThrow(BadUserInputError);
+    expect(() => registry.validate(`openai:${'m'.repeat(MAX_MODEL_CHARS - 7)}`)).not.toThrow();
   });
 
   it('rejects demo models other than echo', () => {

@@ -2,6 +2,7 @@ import { createAnthropic } from '@ai-sdk/anthropic';
 import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
+import { MAX_MODEL_CHARS } from '../../shared/domain/types.ts';
 import { BadUserInputError } from '../../shared/errors.ts';
 import { createDemoModel, DEMO_MODEL_IDS, DEMO_PROVIDER } from './demo-model.ts';
 
@@ -48,9 +49,10 @@ export interface ModelRegistry {
    */
   resolve(model: string): LanguageModelV3;
   /**
-   * Checks a model string without creating anything: `provider:model`, split on the FIRST colon
-   * (model ids may hold colons, e.g. `ollama:llama3.1:8b`), naming a configured provider (or
-   * `demo:echo`). Call it where a model string enters the system (agent and workflow input).
+   * Checks a model string without creating anything: `provider:model` of at most
+   * {@link MAX_MODEL_CHARS} characters, split on the FIRST colon (model ids may hold colons, e.g.
+   * `ollama:llama3.1:8b`), naming a configured provider (or `demo:echo`). Call it where a model
+   * string enters the system (agent and workflow input).
    * @throws BadUserInputError with a message that lists what would be accepted.
    */
   validate(model: string): void;
@@ -140,6 +142,13 @@ export function createModelRegistry(
   const names = [DEMO_PROVIDER, ...factories.keys()];
 
   function parse(model: string): { provider: string; modelId: string } {
+    // First, and without echoing it: everything below quotes the model string back.
+    if (model.length > MAX_MODEL_CHARS) {
+      throw new BadUserInputError(
+        `model is ${model.length} characters long; the limit is ${MAX_MODEL_CHARS}.`,
+        { field: 'model', limit: MAX_MODEL_CHARS },
+      );
+    }
     const colon = model.indexOf(':');
     const provider = model.slice(0, colon);
     const modelId = model.slice(colon + 1);

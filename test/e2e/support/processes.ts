@@ -172,6 +172,11 @@ export interface ClusterOptions {
 
 export interface Cluster {
   readonly gateways: readonly GatewayProcess[];
+  /**
+   * Base URL of each gateway's `/metrics`, `/healthz` and `/readyz` listener (METRICS_PORT), in
+   * the order of `gateways`: gateways serve `/metrics` only there.
+   */
+  readonly gatewayMetricsUrls: readonly string[];
   readonly workers: readonly WorkerProcess[];
   readonly redisPrefix: string;
   readonly databaseSchema: string;
@@ -211,16 +216,20 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   };
   const token = common.AGENTGATE_BOOTSTRAP_TOKEN!;
 
-  const ports = await freePorts(options.gateways + options.workers);
+  const ports = await freePorts(2 * options.gateways + options.workers);
   const metricsPorts = ports.splice(options.gateways);
+  // Gateways serve /metrics only on a listener of their own (METRICS_PORT), as deployments do.
+  const gatewayMetricsPorts = metricsPorts.splice(0, options.gateways);
   const gateways: GatewayProcess[] = ports.map((port, i) => ({
     ...startProcess(`gateway ${gatewayLetter(i)}`, 'server/main.ts', {
       ...common,
       HOST: '127.0.0.1',
       PORT: String(port),
+      METRICS_PORT: String(gatewayMetricsPorts[i]),
     }),
     url: `http://127.0.0.1:${port}`,
   }));
+  const gatewayMetricsUrls = gatewayMetricsPorts.map((port) => `http://127.0.0.1:${port}`);
   const workers: WorkerProcess[] = metricsPorts.map((metricsPort, i) => ({
     ...startProcess(`worker ${i + 1}`, 'worker/main.ts', {
       ...common,
@@ -240,6 +249,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   let stopping: Promise<void> | undefined;
   const cluster: Cluster = {
     gateways,
+    gatewayMetricsUrls,
     workers,
     redisPrefix,
     databaseSchema,

@@ -33,6 +33,7 @@ function isAlive(pid: number): boolean {
  * @throws DataDirLockedError when a live process holds it.
  */
 export function lockDataDir(dir: string): () => void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = join(dir, DATA_DIR_LOCK_FILE);
   for (let attempt = 0; ; attempt++) {
     try {

@@ -1,13 +1,15 @@
 import { PGlite } from '@electric-sql/pglite';
 import type { Store } from '../../../ports/store.ts';
+import { makePrivate } from '../../../private-dir.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import type { SqlDriver, SqlExecutor } from './sql-driver.ts';
 import { createSqlStore } from './sql-store.ts';
 
 export interface PgliteStoreOptions {
   /**
-   * Directory holding the database files, created when missing. Default: in memory. Locked for
-   * this process while the store is open ({@link lockDataDir}).
+   * Directory holding the database files, created when missing; it and everything in it are
+   * made private to this user (0700 / 0600) when the store opens and once it has started, and it
+   * is locked for this process while the store is open ({@link lockDataDir}). Default: in memory.
    */
   dataDir?: string;
 }
@@ -38,10 +40,15 @@ export function createPgliteDriver(db: PGlite): SqlDriver {
  * exactly the SQL of the server store. The database starts lazily on first use.
  */
 export function createPgliteStore(options: PgliteStoreOptions = {}): Store {
-  const unlock = options.dataDir ? lockDataDir(options.dataDir) : () => {};
-  const db = new PGlite(options.dataDir);
+  const { dataDir } = options;
+  if (!dataDir) return createSqlStore(createPgliteDriver(new PGlite()));
+  // Before PGlite opens it: a second process must not, and an existing directory written by an
+  // older version, or by another umask, stops being readable by others now.
+  const unlock = lockDataDir(dataDir);
+  makePrivate(dataDir);
+  const db = new PGlite(dataDir);
   const driver = createPgliteDriver(db);
-  return createSqlStore({
+  const store = createSqlStore({
     ...driver,
     async close() {
       try {
@@ -51,4 +58,13 @@ export function createPgliteStore(options: PgliteStoreOptions = {}): Store {
       }
     },
   });
+  return {
+    ...store,
+    async init() {
+      await store.init();
+      // PGlite lays out a new cluster's files with mode 0666 and rewrites its relcache files
+      // 0644 when it starts; its later files are 0600.
+      makePrivate(dataDir);
+    },
+  };
 }
