@@ -39,5 +39,6 @@ export function startRuntimeWorker(runtime: Runtime) {
     tools: mcp,
     mcpPool,
     contextBudgetTokens: runtime.config.runs.contextBudgetTokens,
+    output: runtime.config.output,
   });
 }

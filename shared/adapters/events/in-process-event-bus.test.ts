@@ -13,6 +13,7 @@ describeEventBusContract('in-process', async (options) => {
   // A small page makes replays cross page boundaries.
   const bus = createInProcessEventBus({
     maxBufferedEvents: options?.maxBufferedEvents,
+    maxBufferedBytes: options?.maxBufferedBytes,
     replayPageSize: 7,
   });
   return { bus, peer: async () => bus, cleanup: () => bus.close() };

@@ -4,6 +4,7 @@ import { BEFORE_FIRST_KEY, createCursorClock, parseClientCursor } from './cursor
 import {
   assertInteger,
   assertPositive,
+  DEFAULT_MAX_BUFFERED_BYTES,
   DEFAULT_MAX_BUFFERED_EVENTS,
   DEFAULT_REPLAY_PAGE_SIZE,
   DEFAULT_RETENTION_SECONDS,
@@ -23,6 +24,11 @@ export interface InProcessEventBusOptions {
    * `SlowConsumerError` and its buffer is released. Default 10000.
    */
   maxBufferedEvents?: number;
+  /**
+   * Bytes of live events (their JSON) one subscriber may fall behind by; past it its iteration
+   * throws `SlowConsumerError` and its buffer is released. Default 4 MiB.
+   */
+  maxBufferedBytes?: number;
   /** Events handed to a replaying subscriber per step. Default 500. */
   replayPageSize?: number;
   /** The clock, in epoch milliseconds, for retention and cursors. Default `Date.now`. */
@@ -53,10 +59,12 @@ export function createInProcessEventBus(options: InProcessEventBusOptions = {}):
   const retentionSeconds = options.retentionSeconds ?? DEFAULT_RETENTION_SECONDS;
   const maxEventsPerWorkflow = options.maxEventsPerWorkflow ?? DEFAULT_MAX_EVENTS_PER_WORKFLOW;
   const maxBufferedEvents = options.maxBufferedEvents ?? DEFAULT_MAX_BUFFERED_EVENTS;
+  const maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
   const replayPageSize = options.replayPageSize ?? DEFAULT_REPLAY_PAGE_SIZE;
   assertPositive('retentionSeconds', retentionSeconds);
   assertInteger('maxEventsPerWorkflow', maxEventsPerWorkflow, 1);
   assertInteger('maxBufferedEvents', maxBufferedEvents, 1);
+  assertInteger('maxBufferedBytes', maxBufferedBytes, 1);
   assertInteger('replayPageSize', replayPageSize, 1);
   const retentionMs = retentionSeconds * 1000;
   const now = options.now ?? Date.now;
@@ -125,7 +133,8 @@ export function createInProcessEventBus(options: InProcessEventBusOptions = {}):
       const { id, key } = nextCursor();
       // Stored as Redis would store it (JSON), so the embedded mode behaves like the distributed
       // one and later changes to the caller's object never reach the log.
-      const stored: WorkflowEvent = { ...JSON.parse(JSON.stringify(event)), id };
+      const json = JSON.stringify(event);
+      const stored: WorkflowEvent = { ...JSON.parse(json), id };
       const log = retainedLog(event.workflowId) ?? {
         entries: [],
         head: 0,
@@ -136,7 +145,7 @@ export function createInProcessEventBus(options: InProcessEventBusOptions = {}):
       log.lastPublishedAt = at;
       logs.delete(event.workflowId);
       logs.set(event.workflowId, log);
-      const delivery: Delivery = { event: stored, key };
+      const delivery: Delivery = { event: stored, key, bytes: Buffer.byteLength(json) };
       log.entries.push(delivery);
       if (log.entries.length - log.head > maxEventsPerWorkflow) {
         log.head += 1;
@@ -163,6 +172,7 @@ export function createInProcessEventBus(options: InProcessEventBusOptions = {}):
       const stream = new EventStream({
         replayAfter,
         maxBufferedEvents,
+        maxBufferedBytes,
         signal,
         fetchPage: async (cursor) => readPage(workflowId, cursor, replayPageSize),
       });
