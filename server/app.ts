@@ -9,7 +9,7 @@ import type { Logger } from '../shared/logger.ts';
 import type { Store } from '../shared/ports/store.ts';
 import type { Services, Viewer } from '../shared/services/index.ts';
 import { useConsole } from './console.ts';
-import { useEventStreams } from './event-streams.ts';
+import { type EventStreamsOptions, useEventStreams } from './event-streams.ts';
 import {
   type GatewayMetrics,
   meterEventStreams,
@@ -45,6 +45,8 @@ export interface AppDeps {
   readiness: () => Promise<void>;
   /** Serves `/metrics` and counts streams, events and operations into its registry. Absent: none. */
   metrics?: GatewayMetrics;
+  /** How the event streams end a client that fell behind; absent: the defaults. */
+  eventStreams?: Pick<EventStreamsOptions, 'slowConsumerCloseMs'>;
 }
 
 /**
@@ -95,7 +97,7 @@ export function createApp(deps: AppDeps) {
       useHealthEndpoints(deps.readiness, logger),
       ...(metrics ? [useMetricsEndpoint(metrics)] : []),
       // Before the protection plugins, so that their subscription accounting wraps it.
-      useEventStreams({ onExecute: metrics?.eventExecuted }),
+      useEventStreams({ ...deps.eventStreams, onExecute: metrics?.eventExecuted }),
       ...protectionPlugins({
         protection,
         authenticate,
