@@ -24,6 +24,8 @@ let server: HttpServer;
 beforeAll(async () => {
   t = await createTestApp({
     worker: false,
+    // As in production: the streams pass through the metrics wrapper too.
+    metrics: true,
     events: { maxBufferedBytes: MAX_BUFFERED_BYTES },
     eventStreams: { slowConsumerCloseMs: CLOSE_MS },
   });
