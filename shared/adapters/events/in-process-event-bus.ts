@@ -51,6 +51,15 @@ interface WorkflowLog {
 }
 
 /**
+ * A delivery with an event object of its own: what consumers attach to an event they were handed
+ * (the gateway caches each event's encoded SSE frames on it) then lives as long as their streams
+ * hold it, as with the Redis bus, not as long as the log retains the event (24 h by default).
+ */
+function handedOut(delivery: Delivery): Delivery {
+  return { ...delivery, event: { ...delivery.event } };
+}
+
+/**
  * The event bus of the embedded mode: a replay log per workflow in memory, with the same cursors,
  * retention and subscriber limits as the Redis bus. Publishing only appends to each subscriber's
  * buffer, so a slow subscriber never blocks the publisher; it falls behind until it is cut off.
@@ -109,7 +118,7 @@ export function createInProcessEventBus(options: InProcessEventBusOptions = {}):
     if (!log) return { deliveries: [], next: cursor, exhausted: true };
     const start = cursor === null ? log.head : indexAfter(log, parseClientCursor(cursor));
     const end = Math.min(start + count, log.entries.length);
-    const deliveries = log.entries.slice(start, end);
+    const deliveries = log.entries.slice(start, end).map(handedOut);
     return {
       deliveries,
       next: deliveries.at(-1)?.event.id ?? cursor,
@@ -156,7 +165,8 @@ export function createInProcessEventBus(options: InProcessEventBusOptions = {}):
       }
       // The cursor was assigned and the event appended in this same synchronous step, so live
       // order equals replay order.
-      for (const stream of subscribers.get(event.workflowId) ?? []) stream.deliver(delivery);
+      const live = handedOut(delivery);
+      for (const stream of subscribers.get(event.workflowId) ?? []) stream.deliver(live);
       return { ...event, id };
     },
 
