@@ -10,6 +10,8 @@ export type AgentgateErrorCode =
   | 'CONFLICT'
   | 'RATE_LIMITED'
   | 'INTERNAL_SERVER_ERROR'
+  /** A stream fell too far behind and was ended by the gateway (resumed by streams). */
+  | 'SLOW_CONSUMER'
   /** The gateway could not be reached, or the connection broke (retried by streams). */
   | 'NETWORK_ERROR'
   /** The gateway answered with an HTTP status and no GraphQL errors to explain it. */
@@ -59,8 +61,12 @@ function codeOfStatus(status: number): AgentgateErrorCode {
   return 'HTTP_ERROR';
 }
 
-/** True for failures a retry may cure: the network, overload and the gateway's own outages. */
+/**
+ * True for failures a retry may cure: the network, overload, a stream the gateway ended because
+ * the client fell behind, and the gateway's own outages.
+ */
 export function isRetryable(error: AgentgateError): boolean {
   if (error.code === 'NETWORK_ERROR' || error.code === 'RATE_LIMITED') return true;
+  if (error.code === 'SLOW_CONSUMER') return true;
   return error.code === 'HTTP_ERROR' && (error.status === undefined || error.status >= 500);
 }

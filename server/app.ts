@@ -16,7 +16,7 @@ import {
 } from './auth-failures.ts';
 import { createClientAddresses } from './client-address.ts';
 import { useConsole } from './console.ts';
-import { useEventStreams } from './event-streams.ts';
+import { type EventStreamsOptions, useEventStreams } from './event-streams.ts';
 import { withoutInputValues } from './input-errors.ts';
 import { type GatewayMetrics, meterEventStreams, usePrometheusMetrics } from './metrics.ts';
 import { type MetricsAccess, useMetricsEndpoint } from './metrics-endpoint.ts';
@@ -61,6 +61,8 @@ export interface AppDeps {
    * Default 0: the socket's peer.
    */
   trustProxyHops?: number;
+  /** How the event streams end a client that fell behind; absent: the defaults. */
+  eventStreams?: Pick<EventStreamsOptions, 'slowConsumerCloseMs'>;
 }
 
 /**
@@ -121,7 +123,7 @@ export function createApp(deps: AppDeps) {
       useHealthEndpoints(deps.readiness, logger),
       ...(metrics ? [useMetricsEndpoint(metrics, deps.metricsAccess ?? { mode: 'refused' })] : []),
       // Before the protection plugins, so that their subscription accounting wraps it.
-      useEventStreams({ onExecute: metrics?.eventExecuted }),
+      useEventStreams({ ...deps.eventStreams, onExecute: metrics?.eventExecuted }),
       ...protectionPlugins({
         protection,
         authenticate,

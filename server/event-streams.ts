@@ -35,11 +35,17 @@ import { type CursorLocation, locateCursor } from './sse-resume.ts';
 export interface EventStreamsOptions {
   /** Called for every execution (not for a shared result); feeds a metric. */
   onExecute?: () => void;
+  /**
+   * How long a stream ended with `SLOW_CONSUMER` may take to flush before its connection is
+   * destroyed, in ms; default {@link SLOW_CONSUMER_CLOSE_MS}.
+   */
+  slowConsumerCloseMs?: number;
 }
 
 export function useEventStreams(options: EventStreamsOptions = {}): Plugin {
   /** Per request: its results as this plugin produced them, before other plugins wrapped them. */
   const direct = new WeakMap<Request, AsyncIterator<ExecutionResult>>();
+  const closeMs = options.slowConsumerCloseMs ?? SLOW_CONSUMER_CLOSE_MS;
   return {
     onSubscribe({ args, setSubscribeFn }) {
       const location = locateCursor(args.document, args.operationName ?? undefined);
@@ -66,7 +72,7 @@ export function useEventStreams(options: EventStreamsOptions = {}): Plugin {
       const release = subscriptionReleaseOf(results) ?? (() => {});
       setResultProcessor(
         (_, fetchAPI) =>
-          new fetchAPI.Response(new SseBody(results, release, response) as never, {
+          new fetchAPI.Response(new SseBody(results, release, response, closeMs) as never, {
             status: 200,
             headers: SSE_HEADERS,
           }),
@@ -228,6 +234,33 @@ const PING = Buffer.from(':\n\n');
 const COMPLETE = Buffer.from('event: complete\ndata:\n\n');
 
 /**
+ * How long a stream ended for falling behind may take to flush what it was already sent (and its
+ * terminal error) before its connection is destroyed, in ms: a client that reads again within it
+ * sees why the stream ended; one that never reads again does not keep its socket.
+ */
+export const SLOW_CONSUMER_CLOSE_MS = 30_000;
+
+/** The error a subscription failed with, when it means "too far behind" (`SlowConsumerError`). */
+function slowConsumer(error: unknown): { limit: number; unit: string } | undefined {
+  const { code, limit, unit } = (error ?? {}) as {
+    code?: unknown;
+    limit?: unknown;
+    unit?: unknown;
+  };
+  return code === 'SLOW_CONSUMER' && typeof limit === 'number' && typeof unit === 'string'
+    ? { limit, unit }
+    : undefined;
+}
+
+/** The terminal frame of a stream ended for falling behind: a GraphQL error with its code. */
+function slowConsumerFrame({ limit, unit }: { limit: number; unit: string }): Buffer {
+  const setting = unit === 'bytes' ? ' (SSE_MAX_BUFFERED_BYTES)' : '';
+  const message = `The client fell too far behind: more than ${limit} ${unit} of events${setting} waited for it. Resubscribe with \`after\` (or Last-Event-ID) set to the id of the last event received.`;
+  const result = { data: null, errors: [{ message, extensions: { code: 'SLOW_CONSUMER' } }] };
+  return Buffer.from(`event: next\ndata: ${JSON.stringify(result)}\n\n`);
+}
+
+/**
  * Keep-alive pings for every open stream from one timer (not one per stream): every 12 s, as
  * Yoga does (300 ms under NODE_ENV=test, as Yoga does too), to streams that are not backed up.
  */
@@ -255,8 +288,14 @@ function untrack(body: SseBody): void {
 /**
  * The response body of one event stream. Results are taken only while the socket has room: a
  * slow client backs up into its own event buffer in the bus, which ends the stream with
- * `SlowConsumerError` past its limit. When the client goes, the response's `close` destroys this
- * body and the subscription is closed at once.
+ * `SlowConsumerError` past its limits (events, and bytes: `SSE_MAX_BUFFERED_BYTES`). What the
+ * gateway holds for a stream beyond that buffer is thus bounded by Node's stream backpressure:
+ * this body's buffer and the socket's each take frames only while under their 16 KiB high-water
+ * mark, so each holds at most that plus one frame. The bus tells the body of the failure at once
+ * (`onReadable` with the error), also while it waits for the socket: the body then ends with a
+ * `SLOW_CONSUMER` error frame and `complete` after what it was already sent, and the connection
+ * is destroyed if the client has not taken that within {@link SLOW_CONSUMER_CLOSE_MS}. When the
+ * client goes, the response's `close` destroys this body and the subscription is closed at once.
  *
  * Delivery is pushed, not pulled, where the stream allows it (`Drainable`): the bus tells the
  * body synchronously that events arrived, and the body hands them to the socket in the same turn
@@ -267,31 +306,39 @@ class SseBody extends Readable {
   readonly #results: AsyncIterator<ExecutionResult> & Partial<Drainable<ExecutionResult>>;
   readonly #release: () => void;
   readonly #response: ServerResponse | undefined;
+  readonly #slowConsumerCloseMs: number;
   /** A `next()` is in flight: nothing else may read the results. */
   #pulling = false;
   /** The socket is full: wait for `_read`. */
   #blocked = false;
   #ended = false;
+  /** The last frame has been pushed: nothing more may be. */
+  #finished = false;
 
   constructor(
     results: AsyncIterator<ExecutionResult> & Partial<Drainable<ExecutionResult>>,
     release: () => void,
     response: ServerResponse | undefined,
+    slowConsumerCloseMs: number,
   ) {
     super({ highWaterMark: 16 * 1024 });
     this.#results = results;
     this.#release = release;
     this.#response = response;
+    this.#slowConsumerCloseMs = slowConsumerCloseMs;
     // Errors reach the reader through the web stream wrapping this body; never crash on one.
     this.on('error', () => {});
     // Always start with a ping: some clients see no headers until the first bytes arrive.
     this.push(PING);
     track(this);
-    results.onReadable?.(() => this.#drain());
+    results.onReadable?.((failure) => {
+      if (failure === undefined) this.#drain();
+      else this.#fail(failure);
+    });
   }
 
   ping(): void {
-    if (!this.destroyed && this.readableLength === 0) this.push(PING);
+    if (!this.destroyed && !this.#finished && this.readableLength === 0) this.push(PING);
   }
 
   override _read(): void {
@@ -301,13 +348,13 @@ class SseBody extends Readable {
 
   /** Hands over everything ready now; goes asynchronous only where it must. */
   #drain(): void {
-    if (this.#pulling || this.#ended || this.destroyed) return;
+    if (this.#pulling || this.#ended || this.#finished || this.destroyed) return;
     const { tryNext } = this.#results;
     if (!tryNext) {
       if (!this.#blocked) void this.#pull();
       return;
     }
-    while (!this.#blocked) {
+    while (!this.#blocked && !this.#finished) {
       let step: ReturnType<typeof tryNext>;
       try {
         step = tryNext.call(this.#results);
@@ -336,17 +383,14 @@ class SseBody extends Readable {
       return;
     }
     this.#pulling = false;
-    if (this.destroyed || !this.#accept(step)) return;
+    if (this.destroyed || this.#finished || !this.#accept(step)) return;
     this.#drain();
   }
 
   /** Writes a result, or ends the stream; false when nothing more is to be read. */
   #accept(step: IteratorResult<ExecutionResult>): boolean {
     if (step.done) {
-      void this.#end().then(() => {
-        this.push(COMPLETE);
-        this.push(null);
-      });
+      this.#finish([COMPLETE]);
       return false;
     }
     if (!this.push(frameOf(step.value as FramedResult))) this.#blocked = true;
@@ -354,13 +398,37 @@ class SseBody extends Readable {
   }
 
   /**
-   * The subscription failed (e.g. the client fell too far behind): end the response abruptly,
-   * without `complete`, so the client resumes from its last cursor. Without a Node response
-   * (`yoga.fetch`), the body's reader gets the error.
+   * The subscription failed. Fallen too far behind: the stream ends with a `SLOW_CONSUMER` error
+   * frame after what it was already sent, and the client resumes from its last cursor; the
+   * connection goes if the client does not take that in time. Any other failure (e.g. the event
+   * log unreachable) ends the response abruptly, without `complete`, so the client reconnects as
+   * from a broken connection; without a Node response (`yoga.fetch`), the body's reader gets it.
    */
   #fail(error: unknown): void {
-    this.destroy(this.#response ? undefined : (error as Error));
-    this.#response?.destroy();
+    if (this.#finished || this.destroyed) return;
+    const behind = slowConsumer(error);
+    if (!behind) {
+      this.destroy(this.#response ? undefined : (error as Error));
+      this.#response?.destroy();
+      return;
+    }
+    this.#finish([slowConsumerFrame(behind), COMPLETE]);
+    const response = this.#response;
+    if (!response) return;
+    const timer = setTimeout(() => response.destroy(), this.#slowConsumerCloseMs);
+    timer.unref();
+    response.once('close', () => clearTimeout(timer));
+  }
+
+  /** Ends the subscription, then sends the last frames and ends the body, once. */
+  #finish(frames: Buffer[]): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    void this.#end().then(() => {
+      if (this.destroyed) return;
+      for (const frame of frames) this.push(frame);
+      this.push(null);
+    });
   }
 
   /** Ends the subscription and frees its slot, once. */

@@ -1,5 +1,11 @@
 import { z } from 'zod';
 import { isPlausibleToken, TENANT_ID_PATTERN } from './domain/api-tokens.ts';
+import {
+  DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_MAX_DELTA_CHARS,
+  DEFAULT_MAX_MESSAGE_CHARS,
+  DEFAULT_MAX_TOOL_ARGUMENT_CHARS,
+} from './domain/output-limits.ts';
 import { DEFAULT_TENANT_ID, MAX_MODEL_CHARS } from './domain/types.ts';
 import { parseSecretKeys, type SecretKey } from './secrets/secret-cipher.ts';
 import { type EgressAllowList, parseEgressAllow } from './security/egress-policy.ts';
@@ -112,6 +118,12 @@ const envSchema = z.object({
   METRICS_MODELS: z.string().optional(),
   AUTH_FAILURES_PER_MINUTE: intFrom(0, 1_000_000, 30),
   TRUST_PROXY_HOPS: intFrom(0, 10, 0),
+  // Output and stream size limits (docs/limits.md): what one model answer may put into a run,
+  // and what one event stream may hold for a client that does not keep up.
+  MAX_MESSAGE_CHARS: intFrom(1_000, 10_000_000, DEFAULT_MAX_MESSAGE_CHARS),
+  MAX_DELTA_CHARS: intFrom(256, 1_000_000, DEFAULT_MAX_DELTA_CHARS),
+  MAX_TOOL_ARGUMENT_CHARS: intFrom(256, 10_000_000, DEFAULT_MAX_TOOL_ARGUMENT_CHARS),
+  SSE_MAX_BUFFERED_BYTES: intFrom(65_536, 1_073_741_824, DEFAULT_MAX_BUFFERED_BYTES),
 });
 
 export type ProviderSettings = z.infer<typeof providerSchema>;
@@ -269,6 +281,20 @@ export interface Config {
   shutdownTimeoutMs: number;
   auth: AuthConfig;
   protection: ProtectionConfig;
+  /** Output and stream size limits (docs/limits.md). */
+  output: {
+    /** Characters of one assistant message; past it the run ends FAILED `OUTPUT_TOO_LARGE`. */
+    maxMessageChars: number;
+    /** Characters of one `MessageDeltaEvent`; a larger provider chunk is split, nothing lost. */
+    maxDeltaChars: number;
+    /** Characters (JSON) of one tool call's arguments; a larger call fails without running. */
+    maxToolArgumentChars: number;
+    /**
+     * Bytes of events one subscription may fall behind by (per stream, on each gateway); past
+     * it the stream ends with `SLOW_CONSUMER` and the client resumes from its cursor.
+     */
+    maxBufferedBytes: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -461,6 +487,12 @@ export function parseConfig(env: Record<string, string | undefined>, role: Role)
       introspection: e.INTROSPECTION,
       csrfPrevention: e.CSRF_PREVENTION,
       corsOrigins,
+    },
+    output: {
+      maxMessageChars: e.MAX_MESSAGE_CHARS,
+      maxDeltaChars: e.MAX_DELTA_CHARS,
+      maxToolArgumentChars: e.MAX_TOOL_ARGUMENT_CHARS,
+      maxBufferedBytes: e.SSE_MAX_BUFFERED_BYTES,
     },
   };
 }

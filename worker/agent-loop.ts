@@ -1,5 +1,5 @@
 import type { LanguageModelV3, LanguageModelV3Usage } from '@ai-sdk/provider';
-import type { AssistantModelMessage, ModelMessage, ToolResultPart, ToolSet } from 'ai';
+import type { AssistantModelMessage, ToolResultPart, ToolSet } from 'ai';
 import {
   addUsage,
   type Message,
@@ -12,6 +12,18 @@ import { compactContext } from './context-window.ts';
 import { toFunctionTools, toLanguageModelPrompt, toolOutput } from './model-step.ts';
 import { isAbortError, toRunError } from './models/errors.ts';
 import { type ModelRetryPolicy, withModelRetries } from './models/model-retry.ts';
+import {
+  ARGUMENT_PREVIEW_CHARS,
+  DEFAULT_MAX_DELTA_CHARS,
+  DEFAULT_MAX_MESSAGE_CHARS,
+  DEFAULT_MAX_TOOL_ARGUMENT_CHARS,
+  DEFAULT_MAX_TOOL_RESULT_CHARS,
+  errorText,
+  limitToolResult,
+  MessageText,
+  OutputTooLargeError,
+} from './output-limits.ts';
+import { oversizedCall, type PendingCall, startCall } from './tool-calls.ts';
 
 /**
  * Where the loop reports a run's progress. Every call is awaited before the loop reads further
@@ -19,7 +31,10 @@ import { type ModelRetryPolicy, withModelRetries } from './models/model-retry.ts
  * publish, each one before the next exists.
  */
 export interface LoopSink {
-  /** Every non-empty text delta, in order. The message's id is known before the message is stored. */
+  /**
+   * Every non-empty text delta, in order, at most `maxDeltaChars` long and storable (NUL and lone
+   * surrogates replaced by U+FFFD). The message's id is known before the message is stored.
+   */
   delta(messageId: string, delta: string): Promise<void>;
   /**
    * A completed message; the caller persists, then publishes it. The concatenated deltas of an
@@ -33,7 +48,8 @@ export interface LoopSink {
   log(event: string, detail?: unknown): Promise<void>;
   /**
    * A tool call started (`STARTED`, before its result is awaited) or ended (`SUCCEEDED` with its
-   * result, `FAILED` with the error message as result). Results are already size-capped.
+   * result, `FAILED` with the error message as result). Arguments and results are already
+   * size-capped and storable.
    * The loop stores each ended call as a TOOL message (through `message`) right after it.
    */
   toolCall(event: ToolCallReport): Promise<void>;
@@ -87,8 +103,25 @@ export interface AgentLoopOptions {
   newMessageId: () => string;
   /** The id of the TOOL message that stores a tool call; default `tool-<toolCallId>`. */
   toolMessageId?: (toolCallId: string) => string;
-  /** Results (and errors) longer than this many characters of JSON are cut; default 16 KiB. */
+  /**
+   * Results (and errors) longer than this many characters of JSON are cut — in events, in the
+   * stored TOOL message and in what the model is sent; default 16 KiB.
+   */
   maxToolResultChars?: number;
+  /**
+   * Most characters of one assistant message (`MAX_MESSAGE_CHARS`); default 1,000,000. Past it
+   * the model's stream is torn down, the message is stored up to the limit, and the loop ends
+   * FAILED with `OUTPUT_TOO_LARGE`.
+   */
+  maxMessageChars?: number;
+  /** Longest delta, in characters (`MAX_DELTA_CHARS`); a larger chunk is split. Default 16,384. */
+  maxDeltaChars?: number;
+  /**
+   * Longest arguments of one tool call, in characters of JSON (`MAX_TOOL_ARGUMENT_CHARS`);
+   * default 100,000. A longer call is not executed: it ends FAILED, the model gets the error as
+   * its result, and a call still streaming its arguments is cut off there.
+   */
+  maxToolArgumentChars?: number;
   /**
    * Most estimated tokens (`context-window.ts`) of system prompt and messages one model call may
    * send. Before every model step the messages are compacted to fit (older tool results cleared,
@@ -111,23 +144,6 @@ export type LoopResult =
   | { status: 'FAILED'; error: RunError; output: string | null; usage: Usage }
   | { status: 'CANCELLED'; output: string | null; usage: Usage };
 
-/** Default cap of a tool result in events and stored messages: 16 KiB of JSON. */
-export const DEFAULT_MAX_TOOL_RESULT_CHARS = 16 * 1024;
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/**
- * A result whose JSON is longer than `max` characters becomes `{ truncated, preview }`, so one
- * huge tool answer never bloats events or the conversation. The model still saw it whole.
- */
-function capResult(value: unknown, max: number): unknown {
-  const json = JSON.stringify(value) ?? 'null';
-  if (json.length <= max) return value;
-  return { truncated: true, originalChars: json.length, preview: json.slice(0, max) };
-}
-
 /** Marks a failure of the caller's own sink, which must reach the caller instead of becoming FAILED. */
 class SinkFailure {
   constructor(readonly error: unknown) {}
@@ -145,14 +161,6 @@ function toUsage(usage: LanguageModelV3Usage): Usage {
   const inputTokens = usage.inputTokens.total ?? 0;
   const outputTokens = usage.outputTokens.total ?? 0;
   return { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens };
-}
-
-/** A tool call of the current step: reported STARTED, executing, its result reported at the step's end. */
-interface PendingCall {
-  toolCallId: string;
-  toolName: string;
-  input: unknown;
-  outcome: Promise<{ failed: boolean; value: unknown }>;
 }
 
 /**
@@ -180,12 +188,16 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<LoopResul
   const stop = new AbortController();
 
   let usage: Usage = ZERO_USAGE;
-  let current: { id: string; text: string } | undefined;
+  /** The assistant message being streamed: its id, and its text within the limits. */
+  let current: { id: string; output: MessageText } | undefined;
   let lastStepText = '';
   let lastMessage: string | null = null;
   let toolSteps = 0;
   const toolMessageId = options.toolMessageId ?? ((id: string) => `tool-${id}`);
   const maxResultChars = options.maxToolResultChars ?? DEFAULT_MAX_TOOL_RESULT_CHARS;
+  const maxMessageChars = options.maxMessageChars ?? DEFAULT_MAX_MESSAGE_CHARS;
+  const maxDeltaChars = options.maxDeltaChars ?? DEFAULT_MAX_DELTA_CHARS;
+  const maxArgumentChars = options.maxToolArgumentChars ?? DEFAULT_MAX_TOOL_ARGUMENT_CHARS;
   let failure: { error: unknown } | undefined;
   /** A sink failure inside the model retries, which reaches the loop only as a model error. */
   let retrySinkFailure: { error: unknown } | undefined;
@@ -194,7 +206,8 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<LoopResul
 
   const completeMessage = async () => {
     if (!current) return;
-    const { id, text } = current;
+    const { id } = current;
+    const { text } = current.output;
     current = undefined;
     lastMessage = text;
     await guard(sink.message({ id, role: 'ASSISTANT', content: text }));
@@ -260,11 +273,37 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<LoopResul
       const assistantParts: Exclude<AssistantModelMessage['content'], string> = [];
       let finishReason = 'other';
       let stepUsage: Usage = ZERO_USAGE;
+      /** Arguments streaming in, by tool input id: cut off once one passes the limit. */
+      const inputs = new Map<string, { name: string; chars: number; start: string }>();
+      let oversized: { id: string; name: string; chars: number; start: string } | undefined;
+      /**
+       * Starts a call: text the model wrote before it is a message of its own, stored before the
+       * call, so the conversation replays in the order it happened.
+       */
+      const begin = async (call: PendingCall) => {
+        if (current) assistantParts.push({ type: 'text', text: current.output.text });
+        await completeMessage();
+        calls.push(call);
+        assistantParts.push({
+          type: 'tool-call',
+          toolCallId: call.toolCallId,
+          toolName: call.toolName,
+          input: call.input,
+        });
+        await guard(
+          sink.toolCall({
+            toolCallId: call.toolCallId,
+            name: call.toolName,
+            status: 'STARTED',
+            arguments: call.input,
+          }),
+        );
+      };
       const reader = stream.getReader();
       const cancelRead = () => void reader.cancel(abortSignal.reason).catch(() => {});
       abortSignal.addEventListener('abort', cancelRead, { once: true });
       try {
-        for (;;) {
+        read: for (;;) {
           const { done, value: part } = await reader.read();
           if (done) break;
           switch (part.type) {
@@ -273,35 +312,43 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<LoopResul
                 await guard(sink.log('model-warnings', { warnings: part.warnings }));
               }
               break;
-            case 'text-delta':
+            case 'text-delta': {
               if (part.delta.length === 0) break;
-              current ??= { id: options.newMessageId(), text: '' };
-              current.text += part.delta;
-              await guard(sink.delta(current.id, part.delta));
-              break;
-            case 'tool-call': {
-              // Text the model wrote before calling is a message of its own, stored before the
-              // call, so the conversation replays in the order it happened.
-              if (current) assistantParts.push({ type: 'text', text: current.text });
-              await completeMessage();
-              const call = startCall(tools, part, messages, abortSignal);
-              calls.push(call);
-              assistantParts.push({
-                type: 'tool-call',
-                toolCallId: call.toolCallId,
-                toolName: call.toolName,
-                input: call.input,
-              });
-              await guard(
-                sink.toolCall({
-                  toolCallId: call.toolCallId,
-                  name: call.toolName,
-                  status: 'STARTED',
-                  arguments: call.input,
-                }),
-              );
+              current ??= {
+                id: options.newMessageId(),
+                output: new MessageText(maxMessageChars, maxDeltaChars),
+              };
+              for (const delta of current.output.append(part.delta)) {
+                await guard(sink.delta(current.id, delta));
+              }
+              if (current.output.full) {
+                // Nothing more is read: the provider request is torn down as the loop leaves.
+                failure = { error: new OutputTooLargeError(maxMessageChars) };
+                break steps;
+              }
               break;
             }
+            case 'tool-input-start':
+              inputs.set(part.id, { name: part.toolName, chars: 0, start: '' });
+              break;
+            case 'tool-input-delta': {
+              const input = inputs.get(part.id);
+              if (!input) break;
+              input.chars += part.delta.length;
+              if (input.start.length < ARGUMENT_PREVIEW_CHARS) {
+                input.start += part.delta.slice(0, ARGUMENT_PREVIEW_CHARS - input.start.length);
+              }
+              if (input.chars > maxArgumentChars) {
+                // The provider buffers the arguments until the call is complete: stop it here.
+                oversized = { id: part.id, ...input };
+                void reader.cancel().catch(() => {});
+                break read;
+              }
+              break;
+            }
+            case 'tool-call':
+              await begin(startCall(tools, part, messages, abortSignal, maxArgumentChars));
+              break;
             case 'finish':
               finishReason = part.finishReason.unified;
               stepUsage = toUsage(part.usage);
@@ -316,17 +363,26 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<LoopResul
         reader.releaseLock();
       }
       if (abortSignal.aborted) break;
+      if (oversized) {
+        // Cut off while streaming its arguments: the call fails like any oversized one, and the
+        // model is asked again with the error as the call's result.
+        await begin(oversizedCall(oversized, maxArgumentChars));
+        finishReason = 'tool-calls';
+      }
 
       const results: ToolResultPart[] = [];
       for (const call of calls) {
         const { failed, value } = await call.outcome;
         if (abortSignal.aborted) break steps;
+        // What is published, stored and sent to the model is the same limited result, so a
+        // run continued by another attempt (from the stored messages) sees what the model saw.
+        const result = limitToolResult(value, maxResultChars);
         const report: ToolCallReport = {
           toolCallId: call.toolCallId,
           name: call.toolName,
           status: failed ? 'FAILED' : 'SUCCEEDED',
           arguments: call.input,
-          result: capResult(value, maxResultChars),
+          result,
         };
         await guard(sink.toolCall(report));
         await guard(
@@ -340,12 +396,12 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<LoopResul
           type: 'tool-result',
           toolCallId: call.toolCallId,
           toolName: call.toolName,
-          output: failed ? { type: 'error-text', value: String(value) } : toolOutput(value),
+          output: failed ? { type: 'error-text', value: errorText(result) } : toolOutput(result),
         });
       }
 
-      lastStepText = current?.text ?? '';
-      if (current) assistantParts.push({ type: 'text', text: current.text });
+      lastStepText = current?.output.text ?? '';
+      if (current) assistantParts.push({ type: 'text', text: current.output.text });
       if (finishReason === 'tool-calls') toolSteps += 1;
       await completeMessage();
       usage = addUsage(usage, stepUsage);
@@ -381,51 +437,9 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<LoopResul
     throw error instanceof SinkFailure ? error.error : error;
   }
   if (!failure || cancelled) return { status: 'CANCELLED', output: lastMessage, usage };
-  return { status: 'FAILED', error: toRunError(failure.error), output: lastMessage, usage };
-}
-
-/**
- * Starts the tool call the model asked for. A call of a tool the agent does not have, with input
- * that is not JSON, or whose tool throws, fails; its error goes back to the model as the result.
- */
-function startCall(
-  tools: ToolSet,
-  part: { toolCallId: string; toolName: string; input: string },
-  messages: ModelMessage[],
-  abortSignal: AbortSignal,
-): PendingCall {
-  const call = { toolCallId: part.toolCallId, toolName: part.toolName };
-  let input: unknown;
-  try {
-    input = part.input.trim() === '' ? {} : JSON.parse(part.input);
-  } catch (error) {
-    const failed = `Invalid input for tool ${part.toolName}: ${errorText(error)}`;
-    return {
-      ...call,
-      input: part.input,
-      outcome: Promise.resolve({ failed: true, value: failed }),
-    };
-  }
-  const tool = tools[part.toolName];
-  if (!tool?.execute) {
-    const available = Object.keys(tools);
-    const failed = `Model tried to call unavailable tool '${part.toolName}'. ${
-      available.length > 0 ? `Available tools: ${available.join(', ')}.` : 'No tools are available.'
-    }`;
-    return { ...call, input, outcome: Promise.resolve({ failed: true, value: failed }) };
-  }
-  const execute = tool.execute;
-  const outcome = (async () => {
-    try {
-      const value: unknown = await execute(input as never, {
-        toolCallId: part.toolCallId,
-        messages: [...messages],
-        abortSignal,
-      });
-      return { failed: false, value };
-    } catch (error) {
-      return { failed: true, value: errorText(error) };
-    }
-  })();
-  return { ...call, input, outcome };
+  const error =
+    failure.error instanceof OutputTooLargeError
+      ? failure.error.toRunError()
+      : toRunError(failure.error);
+  return { status: 'FAILED', error, output: lastMessage, usage };
 }

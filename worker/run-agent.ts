@@ -1,5 +1,6 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import type { EventBody, NewWorkflowEvent } from '../shared/domain/events.ts';
+import { storableText, storableValue } from '../shared/domain/storable-text.ts';
 import type { McpServer, Message, Run, RunError, Usage } from '../shared/domain/types.ts';
 import { addUsage, isTerminal } from '../shared/domain/types.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -11,7 +12,7 @@ import {
   jobAbortKind,
   type RunJob,
 } from '../shared/ports/job-queue.ts';
-import type { Store } from '../shared/ports/store.ts';
+import { type Store, StoreDataError } from '../shared/ports/store.ts';
 import { createRedactor, type Redactor } from '../shared/secrets/references.ts';
 import {
   createSecretResolver,
@@ -80,6 +81,18 @@ export interface RunAgentDeps {
     policy?: McpHostPolicy;
   };
   /**
+   * Size limits of model output (`MAX_MESSAGE_CHARS`, `MAX_DELTA_CHARS`,
+   * `MAX_TOOL_ARGUMENT_CHARS`; docs/limits.md); absent: the defaults of `output-limits.ts`.
+   */
+  output?: {
+    /** Characters of one assistant message; past it the run ends FAILED `OUTPUT_TOO_LARGE`. */
+    maxMessageChars?: number;
+    /** Characters of one delta event; larger provider chunks are split. */
+    maxDeltaChars?: number;
+    /** Characters of one tool call's arguments; a larger call fails without running. */
+    maxToolArgumentChars?: number;
+  };
+  /**
    * The worker's MCP connections (`tools/mcp-pool.ts`), shared by runs of the same tenant and
    * server settings. Absent: a pool without reuse (each run connects and closes at its end).
    */
@@ -94,6 +107,20 @@ class Superseded extends Error {}
 
 /** The abort reason of the execution deadline (`Run.timeoutAt`). */
 class ExecutionTimeout extends Error {}
+
+/** The store refused a message of the run as invalid data, after its deltas were published. */
+class MessageNotStorable extends Error {
+  constructor(
+    readonly messageId: string,
+    readonly refused: StoreDataError,
+  ) {
+    super(refused.message);
+    this.name = 'MessageNotStorable';
+  }
+}
+
+/** The code of a run whose output the store refused: retrying would refuse it again. */
+const OUTPUT_NOT_STORABLE = 'OUTPUT_NOT_STORABLE';
 
 type Outcome =
   | { status: 'SUCCEEDED' | 'CANCELLED' | 'MAX_TURNS_REACHED'; output: string | null; usage: Usage }
@@ -181,15 +208,59 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
       await timeOutRun({ store, bus }, run);
       return undefined;
     }
-    const outcome = await execute(run, context, resumed, announced, job.agentId);
+    let outcome: Outcome;
+    try {
+      outcome = await execute(run, context, resumed, announced, job.agentId);
+    } catch (error) {
+      // Data the store can never take ends the run now: a retry would call the model again
+      // only to be refused again (and end WORKER_LOST with the driver's text).
+      if (!(error instanceof StoreDataError || error instanceof MessageNotStorable)) throw error;
+      outcome = await notStorable(run, error);
+    }
     if (outcome.status === 'HANDED_BACK') return { retryAfterMs: 0 };
     if (outcome.status === 'SUPERSEDED') {
       logger.info({ runId: run.id, attempt: run.attempt }, 'run taken over or ended elsewhere');
       return undefined;
     }
-    await finish(run, outcome);
+    try {
+      await finish(run, outcome);
+    } catch (error) {
+      if (!(error instanceof StoreDataError)) throw error;
+      await finish(run, await notStorable(run, error));
+    }
     return undefined;
   };
+
+  /**
+   * The FAILED outcome of a run whose output the store refused. A message whose deltas went
+   * out but that could not be stored is announced (`output-not-stored`) so that clients drop
+   * its deltas, as they do for an abandoned attempt's.
+   */
+  async function notStorable(
+    run: Run,
+    error: StoreDataError | MessageNotStorable,
+  ): Promise<Exclude<Outcome, { status: 'HANDED_BACK' | 'SUPERSEDED' }>> {
+    const refused = error instanceof MessageNotStorable ? error.refused : error;
+    logger.warn({ runId: run.id, sqlState: refused.sqlState }, 'the store refused the run output');
+    if (error instanceof MessageNotStorable) {
+      await publish(run, {
+        type: 'LogEvent',
+        event: 'output-not-stored',
+        detail: { messageId: error.messageId, sqlState: refused.sqlState },
+      });
+    }
+    // Usage is stored after every model step: keep what the run has used so far.
+    const [latest] = await store.runs.getMany(run.tenantId, [run.id]);
+    return {
+      status: 'FAILED',
+      output: null,
+      usage: latest?.usage ?? run.usage,
+      error: {
+        code: OUTPUT_NOT_STORABLE,
+        message: `The store refused the run's output as invalid data (SQLSTATE ${refused.sqlState}); the run was stopped without calling the model again.`,
+      },
+    };
+  }
 
   /** Publishes an event of the run; with `redact`, the run's secret values never reach it. */
   function publish(run: Run, body: EventBody, redact?: Redactor) {
@@ -426,6 +497,9 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
         tools: runTools?.tools,
         toolMessageId: (toolCallId) => `${run.id}-t-${toolCallId}`,
         maxToolResultChars: deps.tools?.maxResultChars,
+        maxMessageChars: deps.output?.maxMessageChars,
+        maxDeltaChars: deps.output?.maxDeltaChars,
+        maxToolArgumentChars: deps.output?.maxToolArgumentChars,
         model,
         system: buildSystemPrompt(agent.systemPrompt, skills),
         contextBudget:
@@ -452,7 +526,12 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
               return;
             }
             await fence(run);
-            await persistMessage(run, message, redact);
+            try {
+              await persistMessage(run, message, redact);
+            } catch (error) {
+              if (error instanceof StoreDataError) throw new MessageNotStorable(message.id, error);
+              throw error;
+            }
           },
           usage: async (usage) => {
             await userStored;
@@ -511,7 +590,10 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
     return { ...result, output, usage };
   }
 
-  /** Records the outcome if this attempt still owns the run; only the CAS winner announces it. */
+  /**
+   * Records the outcome if this attempt still owns the run; only the CAS winner announces it.
+   * Output and error are made storable first: a provider's error text may hold anything.
+   */
   async function finish(
     run: Run,
     outcome: Exclude<Outcome, { status: 'HANDED_BACK' | 'SUPERSEDED' }>,
@@ -522,9 +604,9 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
       ['RUNNING'],
       {
         status: outcome.status,
-        output: outcome.output,
+        output: outcome.output === null ? null : storableText(outcome.output),
         usage: outcome.usage,
-        error: 'error' in outcome ? outcome.error : null,
+        error: 'error' in outcome ? storableValue(outcome.error) : null,
         finishedAt: new Date(),
       },
       { attempt: run.attempt },

@@ -44,5 +44,6 @@ export function startRuntimeWorker(runtime: Runtime) {
     tools: { ...mcp, policy: runtime.mcpPolicy },
     mcpPool,
     contextBudgetTokens: runtime.config.runs.contextBudgetTokens,
+    output: runtime.config.output,
   });
 }

@@ -46,9 +46,13 @@ export async function createAdapters(config: Config, logger: Logger): Promise<Ad
         redis: config.redis.url,
         prefix: config.redis.prefix,
         retentionSeconds: config.events.retentionSeconds,
+        maxBufferedBytes: config.output.maxBufferedBytes,
         logger: logger.child({ component: 'event-bus' }),
       })
-    : createInProcessEventBus({ retentionSeconds: config.events.retentionSeconds });
+    : createInProcessEventBus({
+        retentionSeconds: config.events.retentionSeconds,
+        maxBufferedBytes: config.output.maxBufferedBytes,
+      });
   const queue = config.redis
     ? createBullmqJobQueue({
         connection: config.redis.url,

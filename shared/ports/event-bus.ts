@@ -26,8 +26,9 @@ export interface SubscribeOptions {
 
 /**
  * An open subscription. Iterating yields events in cursor order, each once. If the consumer falls
- * more than the adapter's buffer limit behind, iteration throws `SlowConsumerError`; the consumer
- * resumes with the cursor of the last event it handled.
+ * more than the adapter's buffer limits behind (a number of events, and bytes of events),
+ * iteration throws `SlowConsumerError`; the consumer resumes with the cursor of the last event it
+ * handled.
  */
 export interface EventSubscription extends AsyncIterable<WorkflowEvent> {
   close(): Promise<void>;
@@ -59,9 +60,18 @@ export interface EventBus {
   close(): Promise<void>;
 }
 
+/**
+ * A subscriber fell further behind than its limit (`limit` events, or `limit` bytes of events):
+ * its buffer is released and it resumes from the cursor of the last event it handled.
+ */
 export class SlowConsumerError extends Error {
-  constructor(readonly limit: number) {
-    super(`Subscriber fell more than ${limit} events behind; resume with the last cursor.`);
+  readonly code = 'SLOW_CONSUMER';
+
+  constructor(
+    readonly limit: number,
+    readonly unit: 'events' | 'bytes' = 'events',
+  ) {
+    super(`Subscriber fell more than ${limit} ${unit} behind; resume with the last cursor.`);
     this.name = 'SlowConsumerError';
   }
 }
@@ -78,8 +88,12 @@ export interface Drainable<T> {
    * failure to throw). Must not be called while a `next()` is pending.
    */
   tryNext(): IteratorResult<T> | 'empty' | 'async';
-  /** The listener is called synchronously whenever `tryNext` may have something new (one; null clears it). */
-  onReadable(listener: (() => void) | null): void;
+  /**
+   * The listener is called synchronously whenever `tryNext` may have something new (one; null
+   * clears it). When the stream has failed (e.g. `SlowConsumerError`), it is called with that
+   * error, so a consumer that is not reading right now learns of it at once; `next()` throws it.
+   */
+  onReadable(listener: ((failure?: unknown) => void) | null): void;
 }
 
 export function isDrainable<T>(value: unknown): value is Drainable<T> {

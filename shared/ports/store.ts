@@ -447,3 +447,20 @@ export interface ProviderStore {
   /** True when the provider existed and is now gone. */
   delete(tenantId: string, id: string): Promise<boolean>;
 }
+
+/**
+ * The store refused a value as invalid data — PostgreSQL's data exceptions (SQLSTATE class 22,
+ * e.g. a NUL character in text) and program limits (class 54, e.g. a value too long). Retrying
+ * the same write cannot succeed, so callers end what they were doing instead of retrying. The
+ * message names the SQLSTATE but never repeats the driver's text, which may quote the value.
+ */
+export class StoreDataError extends Error {
+  constructor(
+    /** The SQLSTATE the database answered, e.g. `22021`. */
+    readonly sqlState: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`The store refused a value as invalid data (SQLSTATE ${sqlState}).`, options);
+    this.name = 'StoreDataError';
+  }
+}

@@ -3,10 +3,13 @@ import { type Client, createClient } from 'graphql-sse';
 import type { Registry } from 'prom-client';
 import type { TypedDocumentString } from '../../sdk/gql/graphql.ts';
 import { graphql } from '../../sdk/gql/index.ts';
-import { createApp } from '../../server/app.ts';
+import { type AppDeps, createApp } from '../../server/app.ts';
 import { createTokenAuthenticator } from '../../server/auth.ts';
 import { createGatewayMetrics } from '../../server/metrics.ts';
-import { createInProcessEventBus } from '../../shared/adapters/events/in-process-event-bus.ts';
+import {
+  createInProcessEventBus,
+  type InProcessEventBusOptions,
+} from '../../shared/adapters/events/in-process-event-bus.ts';
 import { createInProcessJobQueue } from '../../shared/adapters/queue/in-process-job-queue.ts';
 import { createPgliteStore } from '../../shared/adapters/store/sql/pglite-store.ts';
 import { defaultProtection, type ProtectionConfig } from '../../shared/config.ts';
@@ -55,6 +58,12 @@ export interface TestAppOptions {
   mcpPolicy?: McpHostPolicy;
   /** Keys that seal secrets (default: one random key); null: none, as without SECRETS_KEYS. */
   secretKeys?: SecretKey[] | null;
+  /** Options of the in-process event bus (default: the production defaults). */
+  events?: Pick<InProcessEventBusOptions, 'maxBufferedBytes' | 'maxBufferedEvents'>;
+  /** How SSE streams end a client that fell behind (default: the production defaults). */
+  eventStreams?: AppDeps['eventStreams'];
+  /** Output size limits of the worker (default: the production defaults). */
+  output?: RunAgentDeps['output'];
 }
 
 /** A query as text, or a typed document from `graphql()` (sdk/gql) that carries its types. */
@@ -87,7 +96,7 @@ function defaultStore(): Promise<Store> {
 export async function createTestApp(options: TestAppOptions = {}) {
   const store = options.store ?? (await defaultStore());
   const registry: Registry | undefined = options.metrics ? createMetricsRegistry() : undefined;
-  const unmeteredBus = createInProcessEventBus();
+  const unmeteredBus = createInProcessEventBus(options.events);
   const bus = registry ? meterEventBus(unmeteredBus, createEventMetrics(registry)) : unmeteredBus;
   const queue = createInProcessJobQueue({ backoffMs: 10 });
   const logger = createSilentLogger();
@@ -139,6 +148,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
       : undefined,
     // No socket reaches this app: tests read /metrics through `app.fetch`.
     metricsAccess: { mode: 'open' },
+    eventStreams: options.eventStreams,
   });
   const workerMetrics = registry
     ? createWorkerMetrics(registry, {
@@ -162,6 +172,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
           metrics: workerMetrics,
           tools: { ...options.tools, policy: mcpPolicy },
           mcpPool: options.mcpPool,
+          output: options.output,
         });
 
   const url = 'http://agentgate.test/graphql';

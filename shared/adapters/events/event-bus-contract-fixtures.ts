@@ -25,6 +25,19 @@ export function logEvent(workflowId: string, n: number): NewLogEvent {
   };
 }
 
+/** A delta event of `chars` characters; `n` tells events apart. */
+export function bigEvent(workflowId: string, n: number, chars: number): NewWorkflowEvent {
+  return {
+    type: 'MessageDeltaEvent',
+    tenantId: TENANT_ID,
+    workflowId,
+    runId: 'run-1',
+    at: new Date(Date.UTC(2025, 0, 1)).toISOString(),
+    messageId: `m-${n}`,
+    delta: String(n % 10).repeat(chars),
+  };
+}
+
 /** The event a test publishes last, so readers know when to stop. */
 export function endMarker(workflowId: string): NewLogEvent {
   return { ...logEvent(workflowId, 0), event: 'end' };

@@ -2,6 +2,8 @@
 export const DEFAULT_RETENTION_SECONDS = 86_400;
 /** Live events a subscriber may fall behind by before it is disconnected to resume later. */
 export const DEFAULT_MAX_BUFFERED_EVENTS = 10_000;
+/** Bytes of live events a subscriber may fall behind by (`SSE_MAX_BUFFERED_BYTES`): 4 MiB. */
+export { DEFAULT_MAX_BUFFERED_BYTES } from '../../domain/output-limits.ts';
 /** Events read from the replay log per round trip while a subscriber catches up. */
 export const DEFAULT_REPLAY_PAGE_SIZE = 500;
 

@@ -10,6 +10,7 @@ import {
 import { compareCursors } from './cursor.ts';
 import {
   awkwardEvents,
+  bigEvent,
   endMarker,
   ids,
   isEndMarker,
@@ -21,6 +22,8 @@ import {
 export interface EventBusContractOptions {
   /** The bus's per-subscriber limit; the adapter's default when absent. */
   maxBufferedEvents?: number;
+  /** The bus's per-subscriber limit in bytes of events; the adapter's default when absent. */
+  maxBufferedBytes?: number;
 }
 
 export interface EventBusContractSubject {
@@ -299,6 +302,51 @@ export function describeEventBusContract(
 
       const resumed = reader(await bus.subscribe(workflowId, resumeAfter(published[1]!.id)));
       expect(ids(await resumed.take(6))).toEqual(ids(published.slice(2)));
+    });
+
+    it('cuts off a subscriber that stops reading once more than maxBufferedBytes of events wait, telling it at once, and it resumes from its last cursor', async () => {
+      const { bus } = await open({ maxBufferedBytes: 10_000 });
+      const workflowId = newWorkflowId();
+      const subscription = await bus.subscribe(workflowId, LIVE);
+      const stream = subscription as unknown as Drainable<WorkflowEvent>;
+      const told: unknown[] = [];
+      stream.onReadable((failure) => told.push(failure));
+      const slow = reader(subscription);
+      const fast = reader(await bus.subscribe(workflowId, LIVE));
+      const published: WorkflowEvent[] = [];
+      for (let n = 0; n < 6; n++) {
+        published.push(await bus.publish(bigEvent(workflowId, n, 3_000)));
+        expect((await fast.next()).id).toBe(published[n]!.id);
+      }
+      // Told while not reading, without having to call next() first.
+      const failure = told.find((reason) => reason !== undefined);
+      expect(failure).toBeInstanceOf(SlowConsumerError);
+      expect(failure).toMatchObject({ limit: 10_000, unit: 'bytes', code: 'SLOW_CONSUMER' });
+      await expect(slow.result()).rejects.toBe(failure);
+
+      const resumed = reader(await bus.subscribe(workflowId, resumeAfter(null)));
+      expect(ids(await resumed.take(6))).toEqual(ids(published));
+    });
+
+    it('hands one event larger than maxBufferedBytes to a subscriber that keeps up', async () => {
+      const { bus, peer } = await open({ maxBufferedBytes: 10_000 });
+      const otherGateway = await peer();
+      const workflowId = newWorkflowId();
+      const live = reader(await otherGateway.subscribe(workflowId, LIVE));
+      const huge = await bus.publish(bigEvent(workflowId, 1, 50_000));
+      expect(await live.next()).toEqual(huge);
+      const replay = reader(await otherGateway.subscribe(workflowId, resumeAfter(null)));
+      expect(await replay.next()).toEqual(huge);
+    });
+
+    it('replays events bigger in sum than maxBufferedBytes page by page, each once, in order', async () => {
+      const { bus } = await open({ maxBufferedBytes: 10_000 });
+      const workflowId = newWorkflowId();
+      const published: WorkflowEvent[] = [];
+      for (let n = 0; n < 12; n++)
+        published.push(await bus.publish(bigEvent(workflowId, n, 4_000)));
+      const replay = reader(await bus.subscribe(workflowId, resumeAfter(null)));
+      expect(await replay.take(12)).toEqual(published);
     });
 
     it('does not count a long replay against maxBufferedEvents', async () => {

@@ -10,6 +10,8 @@ import { BEFORE_FIRST_KEY } from './cursor.ts';
 export interface Delivery {
   readonly event: WorkflowEvent;
   readonly key: bigint;
+  /** About how many bytes the event takes as JSON (`event-size.ts`); counts against byte limits. */
+  readonly bytes: number;
 }
 
 /** One page of a workflow's replay log. */
@@ -27,6 +29,11 @@ export interface EventStreamOptions {
   replayAfter?: { cursor: string | null; key: bigint };
   /** Live events the consumer may fall behind by before iteration throws `SlowConsumerError`. */
   maxBufferedEvents: number;
+  /**
+   * Bytes of live events (`Delivery.bytes`) the consumer may fall behind by before iteration
+   * throws `SlowConsumerError`; one event larger than that alone is still handed over.
+   */
+  maxBufferedBytes: number;
   /** Reads the page of the replay log after `cursor`. */
   fetchPage: (cursor: string | null) => Promise<ReplayPage>;
   /** Aborting ends the iteration. */
@@ -45,12 +52,14 @@ const COMPACT_AFTER = 1024;
  * and the stream holds those events until replay has caught up. Every event is checked against the
  * last cursor emitted when it is emitted, so whatever both replay and the live feed carry is
  * dropped the second time: no gap (live was attached first), no duplicate. Replay is read a page
- * at a time as the consumer pulls, so only live events count against `maxBufferedEvents`.
+ * at a time as the consumer pulls, so only live events count against `maxBufferedEvents` and
+ * `maxBufferedBytes`.
  */
 export class EventStream
   implements EventSubscription, AsyncIterableIterator<WorkflowEvent>, Drainable<WorkflowEvent>
 {
   readonly #limit: number;
+  readonly #byteLimit: number;
   readonly #fetchPage: (cursor: string | null) => Promise<ReplayPage>;
   readonly #signal: AbortSignal | undefined;
   #state: 'open' | 'failed' | 'closed' = 'open';
@@ -63,15 +72,18 @@ export class EventStream
   #pageIndex = 0;
   #live: Delivery[] = [];
   #liveHead = 0;
+  /** Bytes of the live events not yet taken. */
+  #liveBytes = 0;
   #wake: (() => void) | null = null;
   /** Told synchronously when something arrives or the state changes (`Drainable`). */
-  #readable: (() => void) | null = null;
+  #readable: ((failure?: unknown) => void) | null = null;
   #detach: (() => void) | null = null;
   #tail: Promise<unknown> = Promise.resolve();
   readonly #onAbort = () => this.#end();
 
   constructor(options: EventStreamOptions) {
     this.#limit = options.maxBufferedEvents;
+    this.#byteLimit = options.maxBufferedBytes;
     this.#fetchPage = options.fetchPage;
     this.#replaying = options.replayAfter !== undefined;
     this.#replayFrom = options.replayAfter?.cursor ?? null;
@@ -107,9 +119,15 @@ export class EventStream
   deliver(delivery: Delivery): void {
     if (this.#state !== 'open') return;
     this.#live.push(delivery);
-    if (this.#live.length - this.#liveHead > this.#limit) {
-      // The gateway never buffers without bound for a slow client: it resumes from its cursor.
-      this.fail(new SlowConsumerError(this.#limit));
+    this.#liveBytes += delivery.bytes;
+    const waiting = this.#live.length - this.#liveHead;
+    // The gateway never buffers without bound for a slow client: it resumes from its cursor.
+    if (waiting > this.#limit) {
+      this.fail(new SlowConsumerError(this.#limit, 'events'));
+      return;
+    }
+    if (waiting > 1 && this.#liveBytes > this.#byteLimit) {
+      this.fail(new SlowConsumerError(this.#byteLimit, 'bytes'));
       return;
     }
     this.#wakeConsumer();
@@ -140,7 +158,7 @@ export class EventStream
     }
   }
 
-  onReadable(listener: (() => void) | null): void {
+  onReadable(listener: ((failure?: unknown) => void) | null): void {
     this.#readable = listener;
   }
 
@@ -193,9 +211,11 @@ export class EventStream
     }
     if (this.#replaying || this.#liveHead >= this.#live.length) return undefined;
     const delivery = this.#live[this.#liveHead++];
+    if (delivery) this.#liveBytes -= delivery.bytes;
     if (this.#liveHead === this.#live.length) {
       this.#live = [];
       this.#liveHead = 0;
+      this.#liveBytes = 0;
     } else if (this.#liveHead >= COMPACT_AFTER && this.#liveHead * 2 >= this.#live.length) {
       this.#live = this.#live.slice(this.#liveHead);
       this.#liveHead = 0;
@@ -228,6 +248,7 @@ export class EventStream
   #release(): void {
     this.#live = [];
     this.#liveHead = 0;
+    this.#liveBytes = 0;
     this.#page = [];
     this.#pageIndex = 0;
     this.#signal?.removeEventListener('abort', this.#onAbort);
@@ -245,7 +266,7 @@ export class EventStream
       return;
     }
     try {
-      this.#readable?.();
+      this.#readable?.(this.#state === 'failed' ? this.#error : undefined);
     } catch (error) {
       // The fan-out calls every subscriber in turn: one consumer's failure stays its own.
       this.fail(error);

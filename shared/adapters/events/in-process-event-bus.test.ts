@@ -13,6 +13,7 @@ describeEventBusContract('in-process', async (options) => {
   // A small page makes replays cross page boundaries.
   const bus = createInProcessEventBus({
     maxBufferedEvents: options?.maxBufferedEvents,
+    maxBufferedBytes: options?.maxBufferedBytes,
     replayPageSize: 7,
   });
   return { bus, peer: async () => bus, cleanup: () => bus.close() };
@@ -136,5 +137,19 @@ describe('createInProcessEventBus', () => {
     ]) {
       expect(() => createInProcessEventBus(bad)).toThrow(RangeError);
     }
+  });
+
+  it("hands out event objects of its own, never the log's, so what consumers attach to one goes with them", async () => {
+    const bus = open();
+    const workflowId = newWorkflowId();
+    const live = reader(await bus.subscribe(workflowId, { position: { kind: 'live' } }));
+    await bus.publish(logEvent(workflowId, 1));
+    const fromLive = await live.next();
+    const replayed = async () =>
+      reader(await bus.subscribe(workflowId, { position: { kind: 'after', cursor: null } })).next();
+    const [first, second] = [await replayed(), await replayed()];
+    expect(first).toEqual(fromLive);
+    expect(first).not.toBe(fromLive);
+    expect(second).not.toBe(first);
   });
 });

@@ -4,6 +4,7 @@ import { BEFORE_FIRST_KEY, createCursorClock, parseClientCursor } from './cursor
 import {
   assertInteger,
   assertPositive,
+  DEFAULT_MAX_BUFFERED_BYTES,
   DEFAULT_MAX_BUFFERED_EVENTS,
   DEFAULT_REPLAY_PAGE_SIZE,
   DEFAULT_RETENTION_SECONDS,
@@ -23,6 +24,11 @@ export interface InProcessEventBusOptions {
    * `SlowConsumerError` and its buffer is released. Default 10000.
    */
   maxBufferedEvents?: number;
+  /**
+   * Bytes of live events (their JSON) one subscriber may fall behind by; past it its iteration
+   * throws `SlowConsumerError` and its buffer is released. Default 4 MiB.
+   */
+  maxBufferedBytes?: number;
   /** Events handed to a replaying subscriber per step. Default 500. */
   replayPageSize?: number;
   /** The clock, in epoch milliseconds, for retention and cursors. Default `Date.now`. */
@@ -45,6 +51,15 @@ interface WorkflowLog {
 }
 
 /**
+ * A delivery with an event object of its own: what consumers attach to an event they were handed
+ * (the gateway caches each event's encoded SSE frames on it) then lives as long as their streams
+ * hold it, as with the Redis bus, not as long as the log retains the event (24 h by default).
+ */
+function handedOut(delivery: Delivery): Delivery {
+  return { ...delivery, event: { ...delivery.event } };
+}
+
+/**
  * The event bus of the embedded mode: a replay log per workflow in memory, with the same cursors,
  * retention and subscriber limits as the Redis bus. Publishing only appends to each subscriber's
  * buffer, so a slow subscriber never blocks the publisher; it falls behind until it is cut off.
@@ -53,10 +68,12 @@ export function createInProcessEventBus(options: InProcessEventBusOptions = {}):
   const retentionSeconds = options.retentionSeconds ?? DEFAULT_RETENTION_SECONDS;
   const maxEventsPerWorkflow = options.maxEventsPerWorkflow ?? DEFAULT_MAX_EVENTS_PER_WORKFLOW;
   const maxBufferedEvents = options.maxBufferedEvents ?? DEFAULT_MAX_BUFFERED_EVENTS;
+  const maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
   const replayPageSize = options.replayPageSize ?? DEFAULT_REPLAY_PAGE_SIZE;
   assertPositive('retentionSeconds', retentionSeconds);
   assertInteger('maxEventsPerWorkflow', maxEventsPerWorkflow, 1);
   assertInteger('maxBufferedEvents', maxBufferedEvents, 1);
+  assertInteger('maxBufferedBytes', maxBufferedBytes, 1);
   assertInteger('replayPageSize', replayPageSize, 1);
   const retentionMs = retentionSeconds * 1000;
   const now = options.now ?? Date.now;
@@ -101,7 +118,7 @@ export function createInProcessEventBus(options: InProcessEventBusOptions = {}):
     if (!log) return { deliveries: [], next: cursor, exhausted: true };
     const start = cursor === null ? log.head : indexAfter(log, parseClientCursor(cursor));
     const end = Math.min(start + count, log.entries.length);
-    const deliveries = log.entries.slice(start, end);
+    const deliveries = log.entries.slice(start, end).map(handedOut);
     return {
       deliveries,
       next: deliveries.at(-1)?.event.id ?? cursor,
@@ -125,7 +142,8 @@ export function createInProcessEventBus(options: InProcessEventBusOptions = {}):
       const { id, key } = nextCursor();
       // Stored as Redis would store it (JSON), so the embedded mode behaves like the distributed
       // one and later changes to the caller's object never reach the log.
-      const stored: WorkflowEvent = { ...JSON.parse(JSON.stringify(event)), id };
+      const json = JSON.stringify(event);
+      const stored: WorkflowEvent = { ...JSON.parse(json), id };
       const log = retainedLog(event.workflowId) ?? {
         entries: [],
         head: 0,
@@ -136,7 +154,7 @@ export function createInProcessEventBus(options: InProcessEventBusOptions = {}):
       log.lastPublishedAt = at;
       logs.delete(event.workflowId);
       logs.set(event.workflowId, log);
-      const delivery: Delivery = { event: stored, key };
+      const delivery: Delivery = { event: stored, key, bytes: Buffer.byteLength(json) };
       log.entries.push(delivery);
       if (log.entries.length - log.head > maxEventsPerWorkflow) {
         log.head += 1;
@@ -147,7 +165,8 @@ export function createInProcessEventBus(options: InProcessEventBusOptions = {}):
       }
       // The cursor was assigned and the event appended in this same synchronous step, so live
       // order equals replay order.
-      for (const stream of subscribers.get(event.workflowId) ?? []) stream.deliver(delivery);
+      const live = handedOut(delivery);
+      for (const stream of subscribers.get(event.workflowId) ?? []) stream.deliver(live);
       return { ...event, id };
     },
 
@@ -163,6 +182,7 @@ export function createInProcessEventBus(options: InProcessEventBusOptions = {}):
       const stream = new EventStream({
         replayAfter,
         maxBufferedEvents,
+        maxBufferedBytes,
         signal,
         fetchPage: async (cursor) => readPage(workflowId, cursor, replayPageSize),
       });

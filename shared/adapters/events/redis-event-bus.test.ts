@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { describeEventBusContract } from './event-bus.contract.ts';
-import { ids, logEvent, newWorkflowId, reader } from './event-bus-contract-fixtures.ts';
+import { bigEvent, ids, logEvent, newWorkflowId, reader } from './event-bus-contract-fixtures.ts';
 import type { EventBusLogger } from './event-bus-options.ts';
 import {
   createRedisEventBus,
   type RedisEventBus,
   type RedisEventBusOptions,
 } from './redis-event-bus.ts';
+import { createRedisEventLog } from './redis-event-log.ts';
 
 const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const admin = new Redis(redisUrl);
@@ -62,7 +63,10 @@ function isolatedBus(overrides: Partial<RedisEventBusOptions> = {}) {
 }
 
 describeEventBusContract('redis', async (options) =>
-  isolatedBus({ maxBufferedEvents: options?.maxBufferedEvents }),
+  isolatedBus({
+    maxBufferedEvents: options?.maxBufferedEvents,
+    maxBufferedBytes: options?.maxBufferedBytes,
+  }),
 );
 
 describe('createRedisEventBus', () => {
@@ -98,6 +102,34 @@ describe('createRedisEventBus', () => {
     );
     const fresh = await bus.publish(logEvent(workflowId, 1));
     expect((await subscription.next()).id).toBe(fresh.id);
+  });
+
+  it('reads a replay page of at most the byte budget of events, but at least one', async () => {
+    const { bus, options } = open();
+    const workflowId = newWorkflowId();
+    const published = [];
+    for (let n = 0; n < 5; n++) published.push(await bus.publish(bigEvent(workflowId, n, 4_000)));
+    const client = new Redis(redisUrl);
+    try {
+      const log = createRedisEventLog({
+        client,
+        prefix: options.prefix,
+        retentionSeconds: 60,
+        maxLen: undefined,
+        logger: recordingLogger().logger,
+      });
+      const page = await log.readPage(workflowId, null, 64, 10_000);
+      expect(ids(page.deliveries.map((d) => d.event))).toEqual(ids(published.slice(0, 2)));
+      expect(page.deliveries.reduce((sum, d) => sum + d.bytes, 0)).toBeLessThanOrEqual(10_000);
+      expect(page).toMatchObject({ next: published[1]!.id, exhausted: false });
+      const one = await log.readPage(workflowId, page.next, 64, 100);
+      expect(ids(one.deliveries.map((d) => d.event))).toEqual([published[2]!.id]);
+      const rest = await log.readPage(workflowId, one.next, 64, 1_000_000);
+      expect(ids(rest.deliveries.map((d) => d.event))).toEqual(ids(published.slice(3)));
+      expect(rest.exhausted).toBe(true);
+    } finally {
+      await client.quit();
+    }
   });
 
   it('trims a workflow log to about maxLen entries', async () => {

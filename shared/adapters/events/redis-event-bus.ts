@@ -5,6 +5,7 @@ import { BEFORE_FIRST_KEY, cursorKey, parseClientCursor } from './cursor.ts';
 import {
   assertInteger,
   assertPositive,
+  DEFAULT_MAX_BUFFERED_BYTES,
   DEFAULT_MAX_BUFFERED_EVENTS,
   DEFAULT_REPLAY_PAGE_SIZE,
   DEFAULT_RETENTION_SECONDS,
@@ -38,6 +39,12 @@ export interface RedisEventBusOptions {
    * `SlowConsumerError` and its buffer is released. Default 10000.
    */
   maxBufferedEvents?: number;
+  /**
+   * Bytes of live events one subscriber may fall behind by; past it its iteration throws
+   * `SlowConsumerError` and its buffer is released. Also the most bytes of events one replay page
+   * (or one reconnect's held events) holds. Default 4 MiB.
+   */
+  maxBufferedBytes?: number;
   /** Events read per XRANGE while a subscriber replays. Default 500. */
   replayPageSize?: number;
   /** Where invalid events read back from Redis and connection errors go. Default: stderr. */
@@ -60,12 +67,14 @@ export function createRedisEventBus(options: RedisEventBusOptions): RedisEventBu
   if (prefix === '') throw new RangeError('prefix must be non-empty.');
   const retentionSeconds = options.retentionSeconds ?? DEFAULT_RETENTION_SECONDS;
   const maxBufferedEvents = options.maxBufferedEvents ?? DEFAULT_MAX_BUFFERED_EVENTS;
+  const maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
   const replayPageSize = options.replayPageSize ?? DEFAULT_REPLAY_PAGE_SIZE;
   assertPositive('retentionSeconds', retentionSeconds);
   // PEXPIRE takes whole milliseconds; anything shorter would expire the log at once.
   if (retentionSeconds < 0.001) throw new RangeError('retentionSeconds must be >= 0.001.');
   if (options.maxLen !== undefined) assertInteger('maxLen', options.maxLen, 1);
   assertInteger('maxBufferedEvents', maxBufferedEvents, 1);
+  assertInteger('maxBufferedBytes', maxBufferedBytes, 1);
   assertInteger('replayPageSize', replayPageSize, 1);
   const logger = options.logger ?? stderrEventBusLogger;
 
@@ -100,6 +109,7 @@ export function createRedisEventBus(options: RedisEventBusOptions): RedisEventBu
     log,
     replayPageSize,
     maxBufferedEvents,
+    maxBufferedBytes,
     logger,
   });
   let closing: Promise<void> | null = null;
@@ -129,8 +139,9 @@ export function createRedisEventBus(options: RedisEventBusOptions): RedisEventBu
       const stream = new EventStream({
         replayAfter,
         maxBufferedEvents,
+        maxBufferedBytes,
         signal,
-        fetchPage: (cursor) => log.readPage(workflowId, cursor, replayPageSize),
+        fetchPage: (cursor) => log.readPage(workflowId, cursor, replayPageSize, maxBufferedBytes),
       });
       try {
         // The live listener is attached before anything is replayed: no gap (ARCHITECTURE.md).

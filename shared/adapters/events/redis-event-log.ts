@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { type NewWorkflowEvent, newEventSchema, type WorkflowEvent } from '../../domain/events.ts';
 import { cursorKey, isLastPossibleKey } from './cursor.ts';
 import type { EventBusLogger } from './event-bus-options.ts';
+import { approximateJsonBytes } from './event-size.ts';
 import type { Delivery, ReplayPage } from './event-stream.ts';
 
 /** The stream entry field that holds the event's JSON. */
@@ -37,7 +38,37 @@ redis.call('PUBLISH', ARGV[4], '{"id":"' .. id .. '","event":' .. ARGV[1] .. '}'
 return id
 `;
 
+/**
+ * A page of the replay log of at most ARGV[3] bytes of event JSON — but at least one entry — so
+ * that a replaying subscriber never holds more than its byte limit of events at once, however
+ * large the events. KEYS[1] the stream; ARGV[1] the XRANGE start; ARGV[2] most entries; ARGV[3]
+ * the byte budget. Returns the entries, and 1 when entries were left out for the budget.
+ */
+const READ_PAGE_SCRIPT = `
+local entries = redis.call('XRANGE', KEYS[1], ARGV[1], '+', 'COUNT', ARGV[2])
+local budget = tonumber(ARGV[3])
+local total = 0
+for i = 1, #entries do
+  local fields = entries[i][2]
+  for j = 2, #fields, 2 do total = total + #fields[j] end
+  if total > budget and i > 1 then
+    local page = {}
+    for k = 1, i - 1 do page[k] = entries[k] end
+    return {page, 1}
+  end
+end
+return {entries, 0}
+`;
+
+type StreamEntry = [id: string, fields: string[]];
+
 interface ScriptedRedis extends Redis {
+  agentgateReadWorkflowEvents(
+    streamKey: string,
+    start: string,
+    count: string,
+    maxBytes: string,
+  ): Promise<[StreamEntry[], 0 | 1]>;
   agentgatePublishWorkflowEvent(
     streamKey: string,
     onceKey: string,
@@ -70,8 +101,16 @@ export interface RedisEventLog {
    * appended with that key is not appended again: its cursor is returned.
    */
   append(event: NewWorkflowEvent, once?: string): Promise<string>;
-  /** Up to `count` entries after `cursor` (exclusive; null: from the first), invalid ones dropped. */
-  readPage(workflowId: string, cursor: string | null, count: number): Promise<ReplayPage>;
+  /**
+   * Up to `count` entries after `cursor` (exclusive; null: from the first), invalid ones dropped;
+   * with `maxBytes`, only as many as fit that many bytes of event JSON (at least one).
+   */
+  readPage(
+    workflowId: string,
+    cursor: string | null,
+    count: number,
+    maxBytes?: number,
+  ): Promise<ReplayPage>;
   /** The id of the newest entry, or null when the stream is empty or gone. */
   lastId(workflowId: string): Promise<string | null>;
   forget(workflowId: string): Promise<void>;
@@ -85,6 +124,7 @@ export function createRedisEventLog(options: RedisEventLogOptions): RedisEventLo
   const maxLen = String(options.maxLen ?? 0);
   const client = options.client as ScriptedRedis;
   client.defineCommand('agentgatePublishWorkflowEvent', { numberOfKeys: 2, lua: PUBLISH_SCRIPT });
+  client.defineCommand('agentgateReadWorkflowEvents', { numberOfKeys: 1, lua: READ_PAGE_SCRIPT });
 
   const streamKey = (workflowId: string) => `${prefix}:events:${workflowId}`;
   const channel = (workflowId: string) => `${prefix}:events-live:${workflowId}`;
@@ -95,12 +135,14 @@ export function createRedisEventLog(options: RedisEventLogOptions): RedisEventLo
     id: string,
     data: unknown,
     source: 'stream' | 'channel',
+    /** The size of the event's JSON when known; estimated from the event otherwise. */
+    bytes?: number,
   ): Delivery | null {
     const key = cursorKey(id);
     const parsed = newEventSchema.safeParse(data);
     if (key !== null && parsed.success && parsed.data.workflowId === workflowId) {
       const event: WorkflowEvent = { ...parsed.data, id };
-      return { event, key };
+      return { event, key, bytes: bytes ?? approximateJsonBytes(event) };
     }
     logger.warn(
       {
@@ -116,16 +158,19 @@ export function createRedisEventLog(options: RedisEventLogOptions): RedisEventLo
 
   function decodeEntry(workflowId: string, id: string, fields: string[]): Delivery | null {
     let data: unknown;
+    let bytes: number | undefined;
     for (let i = 0; i + 1 < fields.length; i += 2) {
       if (fields[i] !== EVENT_FIELD) continue;
+      const json = fields[i + 1]!;
+      bytes = Buffer.byteLength(json);
       try {
-        data = JSON.parse(fields[i + 1]!);
+        data = JSON.parse(json);
       } catch {
         data = undefined;
       }
       break;
     }
-    return toDelivery(workflowId, id, data, 'stream');
+    return toDelivery(workflowId, id, data, 'stream', bytes);
   }
 
   return {
@@ -145,13 +190,26 @@ export function createRedisEventLog(options: RedisEventLogOptions): RedisEventLo
       );
     },
 
-    async readPage(workflowId, cursor, count) {
+    async readPage(workflowId, cursor, count, maxBytes) {
       // Nothing can follow the largest id, and Redis rejects it as an exclusive start.
       if (cursor !== null && isLastPossibleKey(cursorKey(cursor)!)) {
         return { deliveries: [], next: cursor, exhausted: true };
       }
       const start = cursor === null ? '-' : `(${cursor}`;
-      const entries = await client.xrange(streamKey(workflowId), start, '+', 'COUNT', count);
+      let entries: StreamEntry[];
+      let cut = false;
+      if (maxBytes === undefined) {
+        entries = await client.xrange(streamKey(workflowId), start, '+', 'COUNT', count);
+      } else {
+        const [page, leftOut] = await client.agentgateReadWorkflowEvents(
+          streamKey(workflowId),
+          start,
+          String(count),
+          String(maxBytes),
+        );
+        entries = page;
+        cut = leftOut === 1;
+      }
       const deliveries: Delivery[] = [];
       for (const [id, fields] of entries) {
         const delivery = decodeEntry(workflowId, id, fields);
@@ -160,7 +218,7 @@ export function createRedisEventLog(options: RedisEventLogOptions): RedisEventLo
       return {
         deliveries,
         next: entries.at(-1)?.[0] ?? cursor,
-        exhausted: entries.length < count,
+        exhausted: !cut && entries.length < count,
       };
     },
 

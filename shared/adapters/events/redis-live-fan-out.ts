@@ -20,6 +20,8 @@ interface LiveChannel {
   resumeKey: bigint;
   /** Non-null while the subscriber connection is lost or its gap is being filled: live events wait. */
   held: Delivery[] | null;
+  /** Bytes of the held events. */
+  heldBytes: number;
 }
 
 export interface LiveFanOutOptions {
@@ -30,6 +32,8 @@ export interface LiveFanOutOptions {
   replayPageSize: number;
   /** Live events held while a gap is filled before every stream of the channel is failed. */
   maxBufferedEvents: number;
+  /** Bytes of held live events past which every stream of the channel is failed; also the byte budget of a gap page. */
+  maxBufferedBytes: number;
   logger: EventBusLogger;
 }
 
@@ -71,8 +75,11 @@ export function createLiveFanOut(options: LiveFanOutOptions): LiveFanOut {
       return;
     }
     channel.held.push(delivery);
+    channel.heldBytes += delivery.bytes;
     if (channel.held.length > options.maxBufferedEvents) {
-      failAll(channel, new SlowConsumerError(options.maxBufferedEvents));
+      failAll(channel, new SlowConsumerError(options.maxBufferedEvents, 'events'));
+    } else if (channel.heldBytes > options.maxBufferedBytes) {
+      failAll(channel, new SlowConsumerError(options.maxBufferedBytes, 'bytes'));
     }
   }
 
@@ -111,6 +118,7 @@ export function createLiveFanOut(options: LiveFanOutOptions): LiveFanOut {
       if (connectionLosses !== lossesAtSubscribe && channel.held === null) {
         // The connection dropped between the SUBSCRIBE and now: fill that gap like any other.
         channel.held = [];
+        channel.heldBytes = 0;
         if (subscriber.status === 'ready') void fillGaps();
       }
     } catch (error) {
@@ -124,7 +132,12 @@ export function createLiveFanOut(options: LiveFanOutOptions): LiveFanOut {
   async function fillGap(channel: LiveChannel, lossesBefore: number): Promise<void> {
     let cursor = channel.resumeId;
     for (;;) {
-      const page = await log.readPage(channel.workflowId, cursor, options.replayPageSize);
+      const page = await log.readPage(
+        channel.workflowId,
+        cursor,
+        options.replayPageSize,
+        options.maxBufferedBytes,
+      );
       if (channel.disposed) return;
       for (const delivery of page.deliveries) dispatch(channel, delivery);
       cursor = page.next;
@@ -134,6 +147,7 @@ export function createLiveFanOut(options: LiveFanOutOptions): LiveFanOut {
     if (connectionLosses !== lossesBefore || channel.held === null) return;
     const held = channel.held;
     channel.held = null;
+    channel.heldBytes = 0;
     for (const delivery of held) dispatch(channel, delivery);
   }
 
@@ -165,7 +179,10 @@ export function createLiveFanOut(options: LiveFanOutOptions): LiveFanOut {
   subscriber.on('close', () => {
     connectionLosses += 1;
     for (const channel of channels.values()) {
-      if (channel.attached && !channel.disposed && channel.held === null) channel.held = [];
+      if (channel.attached && !channel.disposed && channel.held === null) {
+        channel.held = [];
+        channel.heldBytes = 0;
+      }
     }
   });
   subscriber.on('ready', () => {
@@ -186,6 +203,7 @@ export function createLiveFanOut(options: LiveFanOutOptions): LiveFanOut {
           resumeId: null,
           resumeKey: BEFORE_FIRST_KEY,
           held: null,
+          heldBytes: 0,
         };
         channels.set(workflowId, created);
         created.ready = attach(created);

@@ -1,7 +1,7 @@
 import type { Store } from '../../../ports/store.ts';
 import { migrate } from './schema.ts';
 import { createSqlAgentStore } from './sql-agent-store.ts';
-import { assertIdentifier, type SqlDriver } from './sql-driver.ts';
+import { assertIdentifier, type SqlDriver, withDataErrors } from './sql-driver.ts';
 import { createSqlMcpServerStore } from './sql-mcp-server-store.ts';
 import { createSqlMessageStore } from './sql-message-store.ts';
 import { createSqlProviderStore } from './sql-provider-store.ts';
@@ -23,7 +23,8 @@ export interface SqlStoreOptions {
  * The SQL store over any PostgreSQL driver: one implementation for a server (`pg`) and for the
  * embedded PGlite, so both modes run the same SQL.
  */
-export function createSqlStore(driver: SqlDriver, options: SqlStoreOptions = {}): Store {
+export function createSqlStore(database: SqlDriver, options: SqlStoreOptions = {}): Store {
+  const driver = withDataErrors(database);
   const schema =
     options.schema === undefined ? undefined : assertIdentifier(options.schema, 'Schema name');
   return {
