@@ -1,10 +1,12 @@
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { EventBus } from '../ports/event-bus.ts';
 import type { JobQueue } from '../ports/job-queue.ts';
 import type { Store } from '../ports/store.ts';
 import { checkDependencies } from '../readiness.ts';
+import { createFileEventJournal } from './events/event-journal.ts';
 import { createInProcessEventBus } from './events/in-process-event-bus.ts';
 import { createRedisEventBus } from './events/redis-event-bus.ts';
 import { createBullmqJobQueue } from './queue/bullmq-job-queue.ts';
@@ -52,6 +54,11 @@ export async function createAdapters(config: Config, logger: Logger): Promise<Ad
     : createInProcessEventBus({
         retentionSeconds: config.events.retentionSeconds,
         maxBufferedBytes: config.output.maxBufferedBytes,
+        // Beside the embedded store: a restart replays what the runs before it streamed.
+        journal:
+          config.store.kind === 'pglite'
+            ? createFileEventJournal(join(config.store.dataDir, 'events'))
+            : undefined,
       });
   const queue = config.redis
     ? createBullmqJobQueue({

@@ -55,9 +55,13 @@ export function isLastPossibleKey(key: bigint): boolean {
  * (the same rule Redis applies to `XADD *`): the time part never decreases, and within one
  * millisecond the sequence counts up.
  */
-export function createCursorClock(now: () => number): () => { id: string; key: bigint } {
-  let lastMs = -1;
-  let seq = 0;
+export function createCursorClock(
+  now: () => number,
+  /** Cursors issued before (e.g. by an earlier process): every new one comes after it. */
+  after: bigint = BEFORE_FIRST_KEY,
+): () => { id: string; key: bigint } {
+  let lastMs = after < 0n ? -1 : Number(after >> 64n);
+  let seq = after < 0n ? 0 : Number(after & (2n ** 64n - 1n));
   return () => {
     const ms = Math.max(Math.floor(now()), lastMs);
     seq = ms === lastMs ? seq + 1 : 0;

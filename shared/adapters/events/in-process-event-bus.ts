@@ -1,6 +1,6 @@
 import type { WorkflowEvent } from '../../domain/events.ts';
 import type { EventBus, EventSubscription } from '../../ports/event-bus.ts';
-import { BEFORE_FIRST_KEY, createCursorClock, parseClientCursor } from './cursor.ts';
+import { BEFORE_FIRST_KEY, createCursorClock, cursorKey, parseClientCursor } from './cursor.ts';
 import {
   assertInteger,
   assertPositive,
@@ -9,6 +9,7 @@ import {
   DEFAULT_REPLAY_PAGE_SIZE,
   DEFAULT_RETENTION_SECONDS,
 } from './event-bus-options.ts';
+import type { EventJournal, JournalEntry } from './event-journal.ts';
 import { type Delivery, EventStream, type ReplayPage } from './event-stream.ts';
 
 /** Events kept per workflow by default; the oldest are dropped past it. */
@@ -33,6 +34,12 @@ export interface InProcessEventBusOptions {
   replayPageSize?: number;
   /** The clock, in epoch milliseconds, for retention and cursors. Default `Date.now`. */
   now?: () => number;
+  /**
+   * Where the logs outlive the process (the embedded mode: `DATA_DIR/events`): every event is
+   * written before it is delivered, and the logs found there are loaded when the bus is created,
+   * with the same retention and per-workflow bound. Absent: memory only.
+   */
+  journal?: EventJournal;
 }
 
 /** The in-process event bus, plus counters for metrics and tests. */
@@ -48,6 +55,15 @@ interface WorkflowLog {
   lastPublishedAt: number;
   /** Cursors of the events published with a `once` key, by key; they live as long as the log. */
   once: Map<string, string>;
+}
+
+/** A log's retained entries as the journal keeps them, `once` keys included. */
+function journalEntries(log: WorkflowLog): JournalEntry[] {
+  const onceOf = new Map([...log.once].map(([key, id]) => [id, key]));
+  return log.entries.slice(log.head).map(({ event }) => {
+    const once = onceOf.get(event.id);
+    return once === undefined ? { event } : { event, once };
+  });
 }
 
 /**
@@ -77,18 +93,42 @@ export function createInProcessEventBus(options: InProcessEventBusOptions = {}):
   assertInteger('replayPageSize', replayPageSize, 1);
   const retentionMs = retentionSeconds * 1000;
   const now = options.now ?? Date.now;
-  const nextCursor = createCursorClock(now);
+  const { journal } = options;
   /** In order of last publish, so expired logs are found at the front. */
   const logs = new Map<string, WorkflowLog>();
+  // The journal's logs come back as they were; new cursors continue after the newest of them.
+  let newestKey = BEFORE_FIRST_KEY;
+  for (const found of journal?.load(retentionMs, maxEventsPerWorkflow, now()) ?? []) {
+    const log: WorkflowLog = {
+      entries: [],
+      head: 0,
+      lastPublishedAt: found.lastPublishedAt,
+      once: new Map(),
+    };
+    for (const { event, once } of found.entries) {
+      const key = cursorKey(event.id);
+      if (key === null) continue;
+      if (key > newestKey) newestKey = key;
+      log.entries.push({ event, key, bytes: Buffer.byteLength(JSON.stringify(event)) });
+      if (once !== undefined) log.once.set(once, event.id);
+    }
+    logs.set(found.workflowId, log);
+  }
+  const nextCursor = createCursorClock(now, newestKey);
   const subscribers = new Map<string, Set<EventStream>>();
   let closed = false;
 
   const isExpired = (log: WorkflowLog, at: number) => at - log.lastPublishedAt >= retentionMs;
 
+  function drop(workflowId: string): void {
+    logs.delete(workflowId);
+    journal?.forget(workflowId);
+  }
+
   function retainedLog(workflowId: string): WorkflowLog | undefined {
     const log = logs.get(workflowId);
     if (log && isExpired(log, now())) {
-      logs.delete(workflowId);
+      drop(workflowId);
       return undefined;
     }
     return log;
@@ -97,7 +137,7 @@ export function createInProcessEventBus(options: InProcessEventBusOptions = {}):
   function pruneExpired(at: number): void {
     for (const [workflowId, log] of logs) {
       if (!isExpired(log, at)) break;
-      logs.delete(workflowId);
+      drop(workflowId);
     }
   }
 
@@ -150,6 +190,11 @@ export function createInProcessEventBus(options: InProcessEventBusOptions = {}):
         lastPublishedAt: at,
         once: new Map<string, string>(),
       };
+      // Why before delivery: an event a client saw is in the replay log after a crash.
+      journal?.append(
+        event.workflowId,
+        once === undefined ? { event: stored } : { event: stored, once },
+      );
       if (once !== undefined) log.once.set(once, id);
       log.lastPublishedAt = at;
       logs.delete(event.workflowId);
@@ -161,6 +206,8 @@ export function createInProcessEventBus(options: InProcessEventBusOptions = {}):
         if (log.head * 2 >= log.entries.length) {
           log.entries = log.entries.slice(log.head);
           log.head = 0;
+          // The file drops what memory dropped, as often as memory compacts.
+          journal?.rewrite(event.workflowId, journalEntries(log));
         }
       }
       // The cursor was assigned and the event appended in this same synchronous step, so live
@@ -214,7 +261,7 @@ export function createInProcessEventBus(options: InProcessEventBusOptions = {}):
     },
 
     async forget(workflowId) {
-      logs.delete(workflowId);
+      drop(workflowId);
     },
 
     async ping() {
