@@ -91,7 +91,11 @@ const workflowsView = createWorkflowsView(client, {
 });
 
 // ---- the selected workflow: prompt, live run, history ----
-const workflowHeading = h('h2', { 'data-testid': 'workflow-heading' }, 'No workflow selected');
+const workflowHeading = h(
+  'h2',
+  { class: 'workflow-heading', 'data-testid': 'workflow-heading' },
+  'No workflow selected',
+);
 const promptInput = h('textarea', {
   placeholder:
     'Your prompt (demo:echo directives: !delay MS, !words N, !tool NAME JSON, !fail MSG)',
@@ -129,7 +133,10 @@ const runView = createRunView(client, {
 
 const historyView = createHistoryView(client, (run) => void runView.watch(run));
 
-const workflowMeta = h('div', { class: 'muted wrap', 'data-testid': 'workflow-meta' });
+const workflowMeta = h('div', {
+  class: 'muted wrap workflow-meta',
+  'data-testid': 'workflow-meta',
+});
 const noWorkflow = noWorkflowHint();
 const workspace = h(
   'div',

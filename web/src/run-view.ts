@@ -36,7 +36,7 @@ export function createRunView(client: AgentgateClient, callbacks: RunViewCallbac
   );
   const reconnecting = h('span', { class: 'muted', 'data-testid': 'run-reconnecting' });
   const title = h('strong', { 'data-testid': 'run-title' }, 'No run yet');
-  const prompt = h('div', { class: 'muted wrap', 'data-testid': 'run-prompt' });
+  const prompt = h('div', { class: 'muted wrap run-prompt', 'data-testid': 'run-prompt' });
   const output = h('div', { class: 'output', 'data-testid': 'run-output' });
   const tools = h('div', { class: 'tools', 'data-testid': 'run-tools' });
   const usage = h('span', { 'data-testid': 'run-usage' });
@@ -66,6 +66,7 @@ export function createRunView(client: AgentgateClient, callbacks: RunViewCallbac
     status.className = `status ${value}`;
     status.dataset.status = value;
     cancel.disabled = isTerminalStatus(value);
+    cancel.hidden = isTerminalStatus(value);
   }
 
   function spanOf(messageId: string): HTMLSpanElement {

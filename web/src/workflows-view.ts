@@ -24,8 +24,7 @@ export function createWorkflowsView(client: AgentgateClient, options: WorkflowsV
   const agentSelect = h('select', {
     required: true,
     'data-testid': 'workflow-agent',
-    title: 'The agent of the new workflow',
-    onchange: () => options.onAgentPicked(agentSelect.value || undefined),
+    onchange: () => picked(),
   });
   const title = h('input', { placeholder: 'Title (optional)', 'data-testid': 'workflow-title' });
   const create = h(
@@ -68,11 +67,18 @@ export function createWorkflowsView(client: AgentgateClient, options: WorkflowsV
     render();
   }
 
+  /** The select shows a long agent name cut off: its tooltip holds the whole name. */
+  function picked() {
+    const option = agentSelect.selectedOptions[0];
+    agentSelect.title = option ? `New workflows talk to ${option.text}` : '';
+    options.onAgentPicked(option?.value);
+  }
+
   /** Selects `agentId` in the form (when it is one of the agents). */
   function pickAgent(agentId: string) {
     if (![...agentSelect.options].some((option) => option.value === agentId)) return;
     agentSelect.value = agentId;
-    options.onAgentPicked(agentId);
+    picked();
   }
 
   return {
@@ -120,7 +126,7 @@ export function createWorkflowsView(client: AgentgateClient, options: WorkflowsV
       render();
       if (created) pickAgent(created.id);
       else if (agents.some((agent) => agent.id === current)) agentSelect.value = current;
-      options.onAgentPicked(agentSelect.value || undefined);
+      picked();
     },
 
     pickAgent,
