@@ -119,12 +119,22 @@ async function recordOutput(): Promise<void> {
 const recordedOutputs = () =>
   page.evaluate(() => (window as unknown as { outputs: string[] }).outputs);
 
+/** Resolves after the browser painted two frames: a resized page is drawn in full by then. */
+const painted = () =>
+  page.evaluate(
+    () =>
+      new Promise<void>((resolve) =>
+        requestAnimationFrame(() => requestAnimationFrame(() => resolve())),
+      ),
+  );
+
 /**
  * Photographs the screen as it is at 1280 px and at 360 px (`<name>-1280.png`, `<name>-360.png`),
  * and checks the narrow layout: one column, and nothing wider than the window at 360 and 320 px.
  */
 async function screens(name: string): Promise<void> {
   await page.setViewportSize(DESKTOP);
+  await painted();
   await page.screenshot({ path: `${SCREENSHOTS}${name}-1280.png`, fullPage: true });
   for (const width of [NARROW_WIDTH, NARROWEST_WIDTH]) {
     await page.setViewportSize({ width, height: 800 });
@@ -152,6 +162,7 @@ async function screens(name: string): Promise<void> {
     expect(layout.contentLeft).toBe(layout.sidebarLeft);
     expect(layout.contentTop).toBeGreaterThanOrEqual(layout.sidebarBottom);
     if (width === NARROW_WIDTH) {
+      await painted();
       await page.screenshot({ path: `${SCREENSHOTS}${name}-${width}.png`, fullPage: true });
     }
   }
