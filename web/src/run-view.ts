@@ -224,10 +224,6 @@ export function createRunView(client: AgentgateClient, callbacks: RunViewCallbac
       if (controller === own) callbacks.onEnded(run.id);
     },
 
-    stop() {
-      controller?.abort();
-    },
-
     /** Stops watching and shows the hint again (another workflow was selected). */
     reset() {
       clear();
