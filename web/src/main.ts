@@ -1,12 +1,11 @@
-import {
-  type Agent,
-  AgentgateError,
-  createAgentgateClient,
-  type Workflow,
-} from '../../sdk/index.ts';
-import { fill, h } from './dom.ts';
+import { AgentgateError, createAgentgateClient, type Workflow } from '../../sdk/index.ts';
+import { createAgentsView } from './agents-view.ts';
+import { h } from './dom.ts';
+import { dateTime, workflowLabel } from './format.ts';
+import { noWorkflowHint } from './hints.ts';
 import { createHistoryView } from './history-view.ts';
 import { createRunView } from './run-view.ts';
+import { createWorkflowsView } from './workflows-view.ts';
 
 /**
  * The Agentgate console: agents and workflows, a prompt box, the live run and the workflow's
@@ -22,8 +21,6 @@ const client = createAgentgateClient({
   token: () => localStorage.getItem(TOKEN_KEY),
 });
 
-let agents: Agent[] = [];
-let workflows: Workflow[] = [];
 let selected: Workflow | undefined;
 
 const errorBox = h('div', { class: 'error', 'data-testid': 'error', hidden: true });
@@ -78,115 +75,27 @@ const tokenForm = h(
   h('button', { type: 'submit', class: 'secondary' }, 'Use token'),
 );
 
-// ---- agents ----
-const agentList = h('ul', { class: 'list', 'data-testid': 'agents' });
-const agentName = h('input', { placeholder: 'Name', required: true, 'data-testid': 'agent-name' });
-const agentModel = h('input', {
-  placeholder: 'provider:model',
-  value: 'demo:echo',
-  required: true,
-  'data-testid': 'agent-model',
+// ---- agents and workflows ----
+const agentsView = createAgentsView(client, {
+  pageSize: PAGE_SIZE,
+  act,
+  onAgents: (agents, created) => workflowsView.setAgents(agents, created),
+  onPick: (agentId) => workflowsView.pickAgent(agentId),
 });
-const agentPrompt = h('textarea', {
-  placeholder: 'System prompt',
-  'data-testid': 'agent-system-prompt',
+
+const workflowsView = createWorkflowsView(client, {
+  pageSize: PAGE_SIZE,
+  act,
+  onSelect: (workflowId) => select(workflowId),
+  onAgentPicked: (agentId) => agentsView.markPicked(agentId),
 });
-const agentForm = h(
-  'form',
-  {
-    onsubmit: (event: Event) => {
-      event.preventDefault();
-      void act(async () => {
-        await client.createAgent({
-          name: agentName.value,
-          model: agentModel.value,
-          systemPrompt: agentPrompt.value,
-        });
-        agentName.value = '';
-        agentPrompt.value = '';
-        await refreshAgents();
-      });
-    },
-  },
-  agentName,
-  agentModel,
-  agentPrompt,
-  h('button', { type: 'submit', 'data-testid': 'create-agent' }, 'Create agent'),
-);
-
-function renderAgents() {
-  fill(
-    agentList,
-    ...agents.map((agent) =>
-      h(
-        'li',
-        { 'data-testid': 'agent-item', 'data-id': agent.id },
-        agent.name,
-        h('small', {}, agent.model),
-      ),
-    ),
-  );
-  const current = workflowAgent.value;
-  fill(workflowAgent, ...agents.map((agent) => h('option', { value: agent.id }, agent.name)));
-  if (agents.some((agent) => agent.id === current)) workflowAgent.value = current;
-}
-
-async function refreshAgents() {
-  agents = (await client.agents({ first: PAGE_SIZE })).nodes;
-  renderAgents();
-}
-
-// ---- workflows ----
-const workflowList = h('ul', { class: 'list', 'data-testid': 'workflows' });
-const workflowAgent = h('select', { required: true, 'data-testid': 'workflow-agent' });
-const workflowTitle = h('input', { placeholder: 'Title', 'data-testid': 'workflow-title' });
-const workflowForm = h(
-  'form',
-  {
-    onsubmit: (event: Event) => {
-      event.preventDefault();
-      void act(async () => {
-        const workflow = await client.createWorkflow({
-          agentId: workflowAgent.value,
-          title: workflowTitle.value || null,
-        });
-        workflowTitle.value = '';
-        await refreshWorkflows();
-        await select(workflow.id);
-      });
-    },
-  },
-  workflowAgent,
-  workflowTitle,
-  h('button', { type: 'submit', 'data-testid': 'create-workflow' }, 'Create workflow'),
-);
-
-function renderWorkflows() {
-  fill(
-    workflowList,
-    ...workflows.map((workflow) =>
-      h(
-        'li',
-        {
-          'data-testid': 'workflow-item',
-          'data-id': workflow.id,
-          class: workflow.id === selected?.id ? 'selected' : null,
-          onclick: () => void act(() => select(workflow.id)),
-        },
-        workflow.title ?? workflow.id,
-        h('small', {}, workflow.agent.name),
-      ),
-    ),
-  );
-}
-
-async function refreshWorkflows() {
-  workflows = (await client.workflows({ first: PAGE_SIZE })).nodes;
-  renderWorkflows();
-}
 
 // ---- the selected workflow: prompt, live run, history ----
-const workflowHeading = h('h2', { 'data-testid': 'workflow-heading' }, 'No workflow selected');
+const workflowHeading = h(
+  'h2',
+  { class: 'workflow-heading', 'data-testid': 'workflow-heading' },
+  'No workflow selected',
+);
 const promptInput = h('textarea', {
   placeholder:
     'Your prompt (demo:echo directives: !delay MS, !words N, !tool NAME JSON, !fail MSG)',
@@ -215,14 +124,24 @@ const promptForm = h(
 const runView = createRunView(client, {
   onEnded: () => void act(refreshHistory),
   onError: showError,
+  onExample: (line) => {
+    const text = promptInput.value;
+    promptInput.value = text && !text.endsWith('\n') ? `${text}\n${line}` : `${text}${line}`;
+    promptInput.focus();
+  },
 });
 
 const historyView = createHistoryView(client, (run) => void runView.watch(run));
 
+const workflowMeta = h('div', {
+  class: 'muted wrap workflow-meta',
+  'data-testid': 'workflow-meta',
+});
+const noWorkflow = noWorkflowHint();
 const workspace = h(
   'div',
   { hidden: true, 'data-testid': 'workspace' },
-  h('section', {}, workflowHeading, promptForm),
+  h('section', {}, workflowHeading, workflowMeta, promptForm),
   runView.element,
   historyView.element,
 );
@@ -230,11 +149,15 @@ const workspace = h(
 async function select(workflowId: string) {
   const workflow = await client.workflow(workflowId);
   if (!workflow) throw new AgentgateError('NOT_FOUND', `Workflow ${workflowId} was not found.`);
-  if (selected?.id !== workflow.id) runView.stop();
+  // Another workflow's run must not stay on screen under this one's heading.
+  if (selected?.id !== workflow.id) runView.reset();
   selected = workflow;
   workspace.hidden = false;
-  workflowHeading.textContent = `${workflow.title ?? workflow.id} · ${workflow.model}`;
-  renderWorkflows();
+  noWorkflow.hidden = true;
+  workflowHeading.textContent = workflowLabel(workflow);
+  workflowHeading.title = `Workflow ${workflow.id}`;
+  workflowMeta.textContent = `Agent ${workflow.agent.name} · ${workflow.model} · created ${dateTime(workflow.createdAt)}`;
+  workflowsView.markSelected(workflow.id);
   await refreshHistory();
   if (workflow.activeRun) void runView.watch(workflow.activeRun);
 }
@@ -244,7 +167,7 @@ async function refreshHistory() {
 }
 
 async function refreshAll() {
-  await Promise.all([refreshAgents(), refreshWorkflows()]);
+  await Promise.all([agentsView.refresh(), workflowsView.refresh()]);
   if (selected) await select(selected.id);
 }
 
@@ -260,13 +183,8 @@ document.body.replaceChildren(
   h(
     'main',
     {},
-    h(
-      'div',
-      {},
-      h('section', {}, h('h2', {}, 'Agents'), agentList, agentForm),
-      h('section', {}, h('h2', {}, 'Workflows'), workflowList, workflowForm),
-    ),
-    workspace,
+    h('div', { class: 'sidebar' }, agentsView.element, workflowsView.element),
+    h('div', { class: 'content' }, noWorkflow, workspace),
   ),
 );
 document.body.dataset.ready = 'false';

@@ -3,16 +3,25 @@ import {
   createRunTranscript,
   type EventOf,
   isTerminalStatus,
+  type Run,
   type RunStatus,
   type WorkflowEvent,
 } from '../../sdk/index.ts';
 import { brief, fill, h } from './dom.ts';
+import { dateTime, usageText } from './format.ts';
+import { runHint } from './hints.ts';
+import { toolCallElement } from './value-view.ts';
 
 export interface RunViewCallbacks {
   /** The run's stream ended (terminal status seen, or stopped). */
   onEnded(runId: string): void;
   onError(error: unknown): void;
+  /** A directive example of the hint was clicked: add this line to the prompt. */
+  onExample(line: string): void;
 }
+
+/** What a run view accepts: a run from sendPrompt, a workflow's activeRun or its history. */
+export type WatchedRun = Pick<Run, 'id' | 'prompt' | 'status' | 'createdAt' | 'usage'>;
 
 /**
  * The live view of one run: status, the answer as it is written (one text node per delta), tool
@@ -26,23 +35,24 @@ export function createRunView(client: AgentgateClient, callbacks: RunViewCallbac
     'Cancel',
   );
   const reconnecting = h('span', { class: 'muted', 'data-testid': 'run-reconnecting' });
-  const title = h('strong', {}, 'No run selected');
-  const prompt = h('div', { class: 'muted', 'data-testid': 'run-prompt' });
+  const title = h('strong', { 'data-testid': 'run-title' }, 'No run yet');
+  const prompt = h('div', { class: 'muted wrap run-prompt', 'data-testid': 'run-prompt' });
   const output = h('div', { class: 'output', 'data-testid': 'run-output' });
-  const tools = h('ul', { class: 'tools', 'data-testid': 'run-tools' });
-  const usage = h('span', { class: 'muted', 'data-testid': 'run-usage' });
+  const tools = h('div', { class: 'tools', 'data-testid': 'run-tools' });
+  const usage = h('span', { 'data-testid': 'run-usage' });
   const log = h('ul', { class: 'log muted', 'data-testid': 'run-log' });
-  const element = h(
-    'section',
-    { 'data-testid': 'run-view' },
-    h('h2', {}, 'Run'),
+  const hint = runHint(callbacks.onExample);
+  const details = h(
+    'div',
+    { hidden: true },
     h('div', { class: 'row' }, title, status, cancel, reconnecting),
     prompt,
     output,
-    h('div', { class: 'row' }, 'Usage:', usage),
+    h('div', { class: 'row' }, h('span', { class: 'muted' }, 'Usage:'), usage),
     tools,
     log,
   );
+  const element = h('section', { 'data-testid': 'run-view' }, h('h2', {}, 'Run'), hint, details);
 
   let controller: AbortController | undefined;
   let runId: string | undefined;
@@ -56,6 +66,7 @@ export function createRunView(client: AgentgateClient, callbacks: RunViewCallbac
     status.className = `status ${value}`;
     status.dataset.status = value;
     cancel.disabled = isTerminalStatus(value);
+    cancel.hidden = isTerminalStatus(value);
   }
 
   function spanOf(messageId: string): HTMLSpanElement {
@@ -71,16 +82,52 @@ export function createRunView(client: AgentgateClient, callbacks: RunViewCallbac
 
   function toolCall(event: EventOf<'ToolCallEvent'>) {
     const id = `tool-${event.toolCallId}`;
-    const line = h(
-      'li',
+    const call = toolCallElement(
+      {
+        name: event.name,
+        status: event.toolStatus,
+        arguments: event.arguments,
+        result: event.result,
+      },
       { id },
-      `${event.name} ${event.toolStatus.toLowerCase()} `,
-      brief(event.arguments),
-      event.result === null ? null : ` → ${brief(event.result)}`,
     );
+    // STARTED, then SUCCEEDED or FAILED: the call's one element is replaced as it ends.
     const existing = tools.querySelector(`[id="${CSS.escape(id)}"]`);
-    if (existing) existing.replaceWith(line);
-    else tools.append(line);
+    if (existing) existing.replaceWith(call);
+    else tools.append(call);
+  }
+
+  function showUsage(value: Run['usage'], source: 'event' | 'run') {
+    usage.textContent = usageText(value);
+    usage.dataset.source = source;
+  }
+
+  /**
+   * Once the stream ended, the run as stored: its final status and usage. A run cancelled or
+   * failed before its first model step sent no UsageEvent; its stored usage is still shown.
+   */
+  async function showFinal(id: string, own: AbortController) {
+    try {
+      const run = await client.run(id);
+      if (controller !== own || !run) return;
+      setStatus(run.status);
+      showUsage(run.usage, 'run');
+    } catch (error) {
+      callbacks.onError(error);
+    }
+  }
+
+  function clear() {
+    controller?.abort();
+    controller = undefined;
+    runId = undefined;
+    messageSpans.clear();
+    transcript = createRunTranscript();
+    fill(output);
+    fill(tools);
+    fill(log);
+    usage.textContent = '';
+    delete usage.dataset.source;
   }
 
   function apply(event: WorkflowEvent) {
@@ -96,10 +143,9 @@ export function createRunView(client: AgentgateClient, callbacks: RunViewCallbac
           // A text node per delta: the answer grows word by word without re-rendering.
           spanOf(change.messageId).append(document.createTextNode(change.delta));
         } else if (change?.kind === 'set' && event.__typename === 'MessageEvent') {
-          if (event.message.role === 'ASSISTANT')
+          // A TOOL message repeats its ToolCallEvent, which the tool list shows already.
+          if (event.message.role === 'ASSISTANT') {
             spanOf(change.messageId).textContent = change.text;
-          else if (event.message.role === 'TOOL') {
-            log.append(h('li', {}, `tool result: ${brief(event.message.content)}`));
           }
         }
         break;
@@ -108,7 +154,7 @@ export function createRunView(client: AgentgateClient, callbacks: RunViewCallbac
         toolCall(event);
         break;
       case 'UsageEvent':
-        usage.textContent = `${event.usage.inputTokens} in · ${event.usage.outputTokens} out · ${event.usage.totalTokens} total`;
+        showUsage(event.usage, 'event');
         break;
       case 'LogEvent': {
         const change = transcript.apply(event);
@@ -139,20 +185,23 @@ export function createRunView(client: AgentgateClient, callbacks: RunViewCallbac
   return {
     element,
 
-    /** Shows the run from its first event, live while it runs (a finished run is replayed). */
-    async watch(run: { id: string; prompt: string; status: RunStatus }) {
-      controller?.abort();
+    /**
+     * Shows the run from its first event, live while it runs (a finished run is replayed), then
+     * its stored status and usage once it ended.
+     */
+    async watch(run: WatchedRun) {
+      clear();
       const own = new AbortController();
       controller = own;
       runId = run.id;
-      messageSpans.clear();
-      transcript = createRunTranscript();
-      title.textContent = `Run ${run.id}`;
+      hint.hidden = true;
+      details.hidden = false;
+      title.textContent = `Run · ${dateTime(run.createdAt)}`;
+      title.title = `Run ${run.id}`;
+      title.dataset.runId = run.id;
       prompt.textContent = `Prompt: ${run.prompt}`;
-      fill(output);
-      fill(tools);
-      fill(log);
-      usage.textContent = '';
+      if (isTerminalStatus(run.status)) showUsage(run.usage, 'run');
+      else usage.textContent = 'none yet (it comes with the first model step)';
       setStatus(run.status);
       try {
         const events = client.streamRun(run.id, {
@@ -169,12 +218,22 @@ export function createRunView(client: AgentgateClient, callbacks: RunViewCallbac
         if (!own.signal.aborted) callbacks.onError(error);
       } finally {
         reconnecting.textContent = '';
-        if (controller === own) callbacks.onEnded(run.id);
       }
+      if (controller !== own) return;
+      if (!own.signal.aborted) await showFinal(run.id, own);
+      if (controller === own) callbacks.onEnded(run.id);
     },
 
-    stop() {
-      controller?.abort();
+    /** Stops watching and shows the hint again (another workflow was selected). */
+    reset() {
+      clear();
+      hint.hidden = false;
+      details.hidden = true;
+      title.textContent = 'No run yet';
+      status.textContent = '—';
+      status.className = 'status';
+      delete status.dataset.status;
+      cancel.disabled = true;
     },
   };
 }
