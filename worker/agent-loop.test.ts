@@ -1,6 +1,6 @@
 import type { LanguageModelV3, LanguageModelV3StreamPart } from '@ai-sdk/provider';
 import { jsonSchema, tool } from 'ai';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Message, MessageRole } from '../shared/domain/types.ts';
 import { createRecordingSink, type RecordingSink } from '../test/fixtures/recording-sink.ts';
 import { type AgentLoopOptions, runAgentLoop } from './agent-loop.ts';
@@ -239,11 +239,9 @@ describe('the agent loop with the demo model', () => {
         signal: controller.signal,
       }),
     );
-    expect(result).toEqual({
-      status: 'CANCELLED',
-      output: 'w1 ',
-      usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
-    });
+    expect(result).toMatchObject({ status: 'CANCELLED', output: 'w1 ' });
+    // The provider never reported the step: its streamed text is estimated (3 characters / 4).
+    expect(result.usage.outputTokens).toBe(1);
     expect(recording.messages()).toEqual([
       { type: 'message', id: 'msg1', role: 'ASSISTANT', content: 'w1 ' },
     ]);
@@ -270,5 +268,32 @@ describe('the agent loop with the demo model', () => {
   it('refuses a maxTurns that is not a positive integer', async () => {
     const recording = createRecordingSink();
     await expect(runAgentLoop(options(recording, { maxTurns: 0 }))).rejects.toThrow(RangeError);
+  });
+});
+
+describe('usage of a step the run stopped inside', () => {
+  it('estimates the tokens of words streamed before a cancel instead of counting none', async () => {
+    const recording = createRecordingSink();
+    const controller = new AbortController();
+    const run = runAgentLoop(
+      options(recording, { prompt: '!delay 20\n!words 200', signal: controller.signal }),
+    );
+    const deltas = () =>
+      recording.events.flatMap((event) => (event.type === 'delta' ? [event.delta] : []));
+    await vi.waitFor(() => expect(deltas().length).toBeGreaterThanOrEqual(5));
+    controller.abort();
+    const result = await run;
+    expect(result.status).toBe('CANCELLED');
+    const streamed = deltas().join('');
+    expect(result.usage.outputTokens).toBe(Math.ceil(streamed.length / 4));
+    expect(result.usage.inputTokens).toBeGreaterThan(0);
+    expect(result.usage.totalTokens).toBe(result.usage.inputTokens + result.usage.outputTokens);
+  });
+
+  it('counts nothing for a step that streamed no text', async () => {
+    const recording = createRecordingSink();
+    const result = await runAgentLoop(options(recording, { prompt: '!fail nope' }));
+    expect(result.status).toBe('FAILED');
+    expect(result.usage.totalTokens).toBe(0);
   });
 });

@@ -8,7 +8,7 @@ import {
   ZERO_USAGE,
 } from '../shared/domain/types.ts';
 import { encodeToolMessage, toModelConversation } from './agent-loop-messages.ts';
-import { compactContext } from './context-window.ts';
+import { compactContext, estimateTokens } from './context-window.ts';
 import { toFunctionTools, toLanguageModelPrompt, toolOutput } from './model-step.ts';
 import { isAbortError, toRunError } from './models/errors.ts';
 import { type ModelRetryPolicy, withModelRetries } from './models/model-retry.ts';
@@ -188,6 +188,12 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<LoopResul
   const stop = new AbortController();
 
   let usage: Usage = ZERO_USAGE;
+  /**
+   * The step in flight, which the provider has not reported usage for yet: if the run stops
+   * inside it (a cancel, a timeout, a failure), its usage is estimated from what was sent and
+   * streamed (`ceil(characters / 4)`), so streamed words never count as 0 tokens.
+   */
+  let unreported: { inputTokens: number; outputChars: number } | undefined;
   /** The assistant message being streamed: its id, and its text within the limits. */
   let current: { id: string; output: MessageText } | undefined;
   let lastStepText = '';
@@ -262,6 +268,7 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<LoopResul
           );
         }
       }
+      unreported = { inputTokens: estimateTokens(options.system, sent), outputChars: 0 };
       const { stream } = await model.doStream({
         prompt: toLanguageModelPrompt(options.system, sent),
         tools: declared,
@@ -314,6 +321,7 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<LoopResul
               break;
             case 'text-delta': {
               if (part.delta.length === 0) break;
+              if (unreported) unreported.outputChars += part.delta.length;
               current ??= {
                 id: options.newMessageId(),
                 output: new MessageText(maxMessageChars, maxDeltaChars),
@@ -405,6 +413,7 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<LoopResul
       if (finishReason === 'tool-calls') toolSteps += 1;
       await completeMessage();
       usage = addUsage(usage, stepUsage);
+      unreported = undefined;
       await guard(sink.usage(usage));
       await guard(sink.log('step-finished', { step: step + 1, finishReason }));
       if (calls.length === 0) break;
@@ -429,6 +438,15 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<LoopResul
       : { status: 'SUCCEEDED', output: lastStepText, usage };
   }
 
+  // Only a step that streamed text is counted: a request the provider refused cost nothing.
+  if (unreported && unreported.outputChars > 0) {
+    const outputTokens = Math.ceil(unreported.outputChars / 4);
+    usage = addUsage(usage, {
+      inputTokens: unreported.inputTokens,
+      outputTokens,
+      totalTokens: unreported.inputTokens + outputTokens,
+    });
+  }
   // Deltas of the interrupted step were already published: complete their message so the
   // deltas still add up to a stored message.
   try {

@@ -29,6 +29,7 @@ import type { ResolvedModel } from './models/tenant-models.ts';
 import { inspectEarlierAttempts } from './run-attempts.ts';
 import { buildSystemPrompt } from './system-prompt.ts';
 import { resolveAgentServers } from './tools/agent-servers.ts';
+import { withDemoTools } from './tools/demo-tools.ts';
 import { type McpHostPolicy, strictMcpHostPolicy } from './tools/mcp-host-policy.ts';
 import { createMcpPool, type McpPool } from './tools/mcp-pool.ts';
 import { openRunTools, type RunTools } from './tools/mcp-tools.ts';
@@ -494,7 +495,7 @@ export function createRunAgentHandler(deps: RunAgentDeps): JobHandler {
         }
       }
       result = await runAgentLoop({
-        tools: runTools?.tools,
+        tools: withDemoTools(workflow.model ?? agent.model, runTools?.tools),
         toolMessageId: (toolCallId) => `${run.id}-t-${toolCallId}`,
         maxToolResultChars: deps.tools?.maxResultChars,
         maxMessageChars: deps.output?.maxMessageChars,

@@ -257,3 +257,20 @@ describe('busy workflows and idempotency', () => {
     await runEvents(a.id);
   });
 });
+
+describe('the demo model out of the box', () => {
+  it('calls its built-in demo_echo tool without any MCP server', async () => {
+    const { workflowId } = await createDemoWorkflow(t);
+    const run = await send(workflowId, '!tool demo_echo {"text":"hi"}\nthen answer');
+    const events = await runEvents(run.id);
+    const calls = events.filter((e) => e.__typename === 'ToolCallEvent') as unknown as {
+      toolStatus: string;
+      result: unknown;
+    }[];
+    expect(calls.map((c) => c.toolStatus)).toEqual(['STARTED', 'SUCCEEDED']);
+    expect(calls[1]?.result).toEqual({ text: 'hi' });
+    const { run: done } = await t.data(RUN, { id: run.id });
+    expect(done?.status).toBe('SUCCEEDED');
+    expect(done?.output).toBe('tool demo_echo returned: {"text":"hi"}');
+  });
+});
