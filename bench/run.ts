@@ -11,6 +11,7 @@ import { runCapacity } from './capacity.ts';
 import { runDispatch } from './dispatch.ts';
 import { runFanOut } from './fanout.ts';
 import { runIdle } from './idle.ts';
+import { runStartup } from './startup.ts';
 import { runStorage } from './storage.ts';
 import { printSummary } from './summary.ts';
 import { buildForBench, COMPILED, fileDescriptorLimits, REPO_ROOT } from './support/processes.ts';
@@ -29,6 +30,7 @@ const settings = quick
       capacity: { concurrencies: [50, 200], words: 100 },
       idle: { sizes: [1000] },
       storage: { messages: 200, deltaEvents: 1000 },
+      startup: { restarts: 2 },
     }
   : {
       fanout: {
@@ -42,6 +44,7 @@ const settings = quick
       capacity: { concurrencies: [50, 200, 500, 1000], words: 200 },
       idle: { sizes: [5000, 10000] },
       storage: { messages: 1000, deltaEvents: 5000 },
+      startup: { restarts: 5 },
     };
 
 // Overrides for exploring one case, e.g. while profiling: BENCH_FANOUT_SIZES=5000.
@@ -59,6 +62,10 @@ log(
 );
 buildForBench();
 const started = new Date();
+/** Every section says which code it measured. */
+const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT })
+  .toString()
+  .trim();
 const fd = fileDescriptorLimits();
 const results: Record<string, unknown> = {
   date: started.toISOString(),
@@ -80,6 +87,7 @@ const benchmarks: [string, () => Promise<unknown>][] = [
   ['capacity', () => runCapacity(settings.capacity, log)],
   ['idle', () => runIdle(settings.idle, log)],
   ['storage', () => runStorage(settings.storage, log)],
+  ['startup', () => runStartup(settings.startup, log)],
 ];
 
 // Bounded by construction, but a hung benchmark must still end the run.
@@ -105,6 +113,7 @@ for (const [name, run] of benchmarks) {
     results[name] = {
       ...((await run()) as object),
       date: new Date().toISOString(),
+      commit,
       loadAverage1m: { before: loadBefore, after: loadavg()[0] },
     };
   } catch (error) {
