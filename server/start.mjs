@@ -1,7 +1,7 @@
 // `npm start`: runs the embedded entry (server/embedded.ts) compiled, not through a TypeScript
 // loader: esbuild bundles the project's own code into one file beside this one (under a second,
 // and only when a source is newer than it), and node runs that with source maps, so stack traces
-// point at the .ts files. Packages stay in node_modules. docs/getting-started.md, "Start-up".
+// point at the .ts files. Packages stay in node_modules. docs/embedded.md, "Start-up".
 import { statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
