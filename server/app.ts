@@ -8,14 +8,22 @@ import { isAppError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { Store } from '../shared/ports/store.ts';
 import type { Services, Viewer } from '../shared/services/index.ts';
+import {
+  EXTRA_REQUEST_PARAMETERS,
+  useDistinctConnectionsOnly,
+  usePersistedDocumentsRefused,
+  useReadableSseErrors,
+} from './client-compat.ts';
 import { useConsole } from './console.ts';
 import { useEventStreams } from './event-streams.ts';
+import { useGraphiQL } from './graphiql.ts';
 import {
   type GatewayMetrics,
   meterEventStreams,
   useMetricsEndpoint,
   usePrometheusMetrics,
 } from './metrics.ts';
+import { useMultipartSubscriptions } from './multipart-subscriptions.ts';
 import {
   httpExtensionsOf,
   memoizeByRequest,
@@ -27,6 +35,9 @@ import {
 import { createRateLimiter, createSubscriptionCounter, type RateLimiter } from './rate-limit.ts';
 import { createRequestIds } from './request-id.ts';
 import { useSseResume } from './sse-resume.ts';
+
+/** Where GraphQL is served (and GraphiQL, to a browser). */
+const GRAPHQL_ENDPOINT = '/graphql';
 
 export interface AppDeps {
   services: Services;
@@ -62,10 +73,13 @@ export function createApp(deps: AppDeps) {
     deps.rateLimiter ?? createRateLimiter({ perMinute: protection.ratePerMinute, logger });
   return createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint: GRAPHQL_ENDPOINT,
     landingPage: false,
     logging: yogaLogger(logger),
     ...protectionOptions(protection),
+    // GraphiQL is served by useGraphiQL below, from local assets, not by Yoga (from unpkg.com).
+    graphiql: false,
+    extraParamNames: EXTRA_REQUEST_PARAMETERS,
     maskedErrors: {
       // Expected errors keep their message and code; everything else is masked by Yoga.
       maskError(error, message, isDev) {
@@ -92,7 +106,10 @@ export function createApp(deps: AppDeps) {
     plugins: [
       // First: every response, even one another plugin ends early, carries its request id.
       requestIds.plugin,
+      useReadableSseErrors(),
       useHealthEndpoints(deps.readiness, logger),
+      useGraphiQL({ enabled: protection.graphiql, graphqlEndpoint: GRAPHQL_ENDPOINT, logger }),
+      useDistinctConnectionsOnly(GRAPHQL_ENDPOINT),
       ...(metrics ? [useMetricsEndpoint(metrics)] : []),
       // Before the protection plugins, so that their subscription accounting wraps it.
       useEventStreams({ onExecute: metrics?.eventExecuted }),
@@ -102,7 +119,9 @@ export function createApp(deps: AppDeps) {
         rateLimiter,
         subscriptions: createSubscriptionCounter(protection.maxSubscriptionsPerToken),
       }),
+      usePersistedDocumentsRefused(),
       useSseResume(),
+      useMultipartSubscriptions(),
       useConsole(logger),
       ...(metrics ? [usePrometheusMetrics(metrics)] : []),
     ],
