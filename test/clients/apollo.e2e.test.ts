@@ -2,11 +2,10 @@ import {
   ApolloClient,
   ApolloLink,
   CombinedGraphQLErrors,
-  gql,
   HttpLink,
   InMemoryCache,
 } from '@apollo/client';
-import { print } from 'graphql';
+import { parse, print } from 'graphql';
 import { type Client, createClient } from 'graphql-sse';
 import { Observable } from 'rxjs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -28,6 +27,8 @@ afterAll(async () => {
 beforeEach(({ onTestFailed }) => {
   onTestFailed(() => console.error(`Gateway output:\n${gateway.process.output()}`));
 });
+
+// Documents are parsed, not `gql`-tagged: codegen collects tagged ones into the SDK's types.
 
 /** graphql-sse's published Apollo link (its README's recipe), in Apollo 4's types. */
 class SSELink extends ApolloLink {
@@ -82,37 +83,37 @@ function sseClient(options: { fetchFn?: typeof fetch; headers?: Record<string, s
   };
 }
 
-const CREATE_AGENT = gql`
+const CREATE_AGENT = parse(`
   mutation ApolloCreateAgent($name: String!) {
     createAgent(input: { name: $name, systemPrompt: "Echo.", model: "demo:echo" }) {
       id
       name
     }
   }
-`;
-const AGENT = gql`
+`);
+const AGENT = parse(`
   query ApolloAgent($id: ID!) {
     agent(id: $id) {
       id
       name
     }
   }
-`;
-const CREATE_WORKFLOW = gql`
+`);
+const CREATE_WORKFLOW = parse(`
   mutation ApolloCreateWorkflow($agentId: ID!) {
     createWorkflow(input: { agentId: $agentId }) {
       id
     }
   }
-`;
-const SEND_PROMPT = gql`
+`);
+const SEND_PROMPT = parse(`
   mutation ApolloSendPrompt($workflowId: ID!, $prompt: String!) {
     sendPrompt(input: { workflowId: $workflowId, prompt: $prompt }) {
       id
     }
   }
-`;
-const RUN_EVENTS = gql`
+`);
+const RUN_EVENTS = parse(`
   subscription ApolloRunEvents($runId: ID!, $after: ID) {
     runEvents(runId: $runId, afterId: $after) {
       __typename
@@ -125,7 +126,7 @@ const RUN_EVENTS = gql`
       }
     }
   }
-`;
+`);
 
 interface RunEvent {
   __typename: string;
