@@ -18,7 +18,10 @@ export interface EmbeddedGateway {
   graphqlUrl: string;
   /** Base URL, e.g. `http://127.0.0.1:40123`. */
   url: string;
-  /** An API token of the gateway's one tenant: auth is on, as in any shared deployment. */
+  /**
+   * An API token of the gateway's one tenant: auth is on, as in any shared deployment. Empty
+   * with `auth: false` (`npm start` as a newcomer runs it: loopback, no token).
+   */
   token: string;
   process: ManagedProcess;
   /** Stops the process and removes its data directory. */
@@ -26,11 +29,14 @@ export interface EmbeddedGateway {
 }
 
 /**
- * `npm start`'s entry as its own process on a free port, with a bootstrap token so that every
- * request must authenticate, and a data directory of its own.
+ * `npm start`'s entry as its own process on a free port, with a data directory of its own, and
+ * (unless `auth` is false) a bootstrap token, so that every request must authenticate.
  */
-export async function startEmbeddedGateway(name: string): Promise<EmbeddedGateway> {
-  const token = generateToken();
+export async function startEmbeddedGateway(
+  name: string,
+  { auth = true }: { auth?: boolean } = {},
+): Promise<EmbeddedGateway> {
+  const token = auth ? generateToken() : '';
   const dataDir = mkdtempSync(join(tmpdir(), 'agentgate-clients-'));
   const [port] = (await freePorts(1)) as [number];
   const url = `http://127.0.0.1:${port}`;
@@ -38,7 +44,7 @@ export async function startEmbeddedGateway(name: string): Promise<EmbeddedGatewa
     DATA_DIR: dataDir,
     PORT: String(port),
     LOG_LEVEL: 'warn',
-    AGENTGATE_BOOTSTRAP_TOKEN: token,
+    ...(auth ? { AGENTGATE_BOOTSTRAP_TOKEN: token } : {}),
   });
   const stop = async () => {
     await gateway.stop();
