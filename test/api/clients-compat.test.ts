@@ -10,8 +10,12 @@ import { createTestApp, type TestApp } from '../support/test-app.ts';
 let t: TestApp;
 let token: string;
 beforeAll(async () => {
-  // Tokens on, and a budget small enough to run out in one test.
-  t = await createTestApp({ worker: false, auth: true, protection: { ratePerMinute: 12 } });
+  // Tokens on, a budget small enough to run out in one test, and a small body limit.
+  t = await createTestApp({
+    worker: false,
+    auth: true,
+    protection: { ratePerMinute: 20, maxBodyBytes: 4_096 },
+  });
   token = await t.createToken('compat');
 });
 afterAll(async () => {
@@ -109,6 +113,12 @@ describe('a refused SSE request', () => {
       { authorization: '' },
       'UNAUTHENTICATED',
     ],
+    [
+      'a body over the size limit',
+      { query: `subscription { runEvents(runId: "${'x'.repeat(5_000)}") { id } }` },
+      {},
+      'BAD_USER_INPUT',
+    ],
   ])(
     'is answered 200 with the errors as its one event, then complete: %s',
     async (_, body, headers, code) => {
@@ -132,7 +142,7 @@ describe('a refused SSE request', () => {
   it('keeps 429 and Retry-After: a rate-limited client should retry later', async () => {
     const other = await t.createToken('compat-rate');
     let response: Response | undefined;
-    for (let i = 0; i < 20 && response?.status !== 429; i++) {
+    for (let i = 0; i < 30 && response?.status !== 429; i++) {
       response = await post(
         { query: 'subscription { runEvents(runId: "x") { id } }' },
         {
