@@ -119,16 +119,20 @@ interface Asset {
   etag: string;
 }
 
+export interface GraphiQLServingOptions {
+  /** Serve the page and its assets (`GRAPHIQL`, default true); false: neither. */
+  enabled: boolean;
+  /** The path the page is served at, for a browser's GET: the GraphQL endpoint. */
+  graphqlEndpoint: string;
+  logger: Logger;
+}
+
 /**
  * GraphiQL's page (when `enabled`) and assets. The assets are read from the package on the first
  * request for one and kept: about 9 MB, and 2.5 MB gzipped, which is what a browser that accepts
  * gzip gets. They are revalidated by ETag on every load.
  */
-export function useGraphiQL(options: {
-  enabled: boolean;
-  graphqlEndpoint: string;
-  logger: Logger;
-}): Plugin {
+export function useGraphiQL(options: GraphiQLServingOptions): Plugin {
   const { enabled, graphqlEndpoint, logger } = options;
   let assets: Promise<Map<string, Asset>> | undefined;
   const load = () => {
