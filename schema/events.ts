@@ -1,5 +1,6 @@
 import type { WorkflowEvent as WorkflowEventShape } from '../shared/domain/events.ts';
 import { TOOL_CALL_STATUSES, type ToolCallStatus } from '../shared/domain/types.ts';
+import { BadUserInputError } from '../shared/errors.ts';
 import { builder } from './builder.ts';
 import { Message } from './message.ts';
 import { RunStatusEnum } from './run.ts';
@@ -105,6 +106,23 @@ builder.objectFields(eventType('LogEvent', 'A notable thing, such as a retry.'),
   }),
 }));
 
+const AFTER_ID_DESCRIPTION =
+  "The same as `after`, typed `ID` like the events' `id` field, for variables declared `ID` (`$after: ID`). Give `after` or `afterId`, not two different ids.";
+
+/**
+ * The cursor to resume after. `after` is a `String` (API.md); `afterId` takes the same id as an
+ * `ID`, because GraphQL refuses a variable declared `ID` in a `String` position and clients that
+ * declare the type of the events' `id` field (codegen users) would otherwise fail validation.
+ */
+function resumeCursor(after: string | null | undefined, afterId: string | null | undefined) {
+  if (after != null && afterId != null && after !== afterId) {
+    throw new BadUserInputError(
+      `after (${JSON.stringify(after)}) and afterId (${JSON.stringify(afterId)}) name different events; give one of them.`,
+    );
+  }
+  return after ?? afterId;
+}
+
 builder.subscriptionFields((t) => ({
   workflowEvents: t.field({
     type: WorkflowEvent,
@@ -112,9 +130,10 @@ builder.subscriptionFields((t) => ({
     args: {
       workflowId: t.arg.id({ required: true, description: 'The workflow to watch.' }),
       after: t.arg.string({ description: 'Resume after this event id.' }),
+      afterId: t.arg.id({ description: AFTER_ID_DESCRIPTION }),
     },
-    subscribe: (_, { workflowId, after }, ctx) =>
-      ctx.services.events.workflowEvents(ctx.viewer, workflowId, after),
+    subscribe: (_, { workflowId, after, afterId }, ctx) =>
+      ctx.services.events.workflowEvents(ctx.viewer, workflowId, resumeCursor(after, afterId)),
     resolve: (event) => event,
   }),
   runEvents: t.field({
@@ -124,9 +143,10 @@ builder.subscriptionFields((t) => ({
     args: {
       runId: t.arg.id({ required: true, description: 'The run to watch.' }),
       after: t.arg.string({ description: 'Resume after this event id.' }),
+      afterId: t.arg.id({ description: AFTER_ID_DESCRIPTION }),
     },
-    subscribe: (_, { runId, after }, ctx) =>
-      ctx.services.events.runEvents(ctx.viewer, runId, after),
+    subscribe: (_, { runId, after, afterId }, ctx) =>
+      ctx.services.events.runEvents(ctx.viewer, runId, resumeCursor(after, afterId)),
     resolve: (event) => event,
   }),
 }));

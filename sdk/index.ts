@@ -1,5 +1,6 @@
 /**
- * The Agentgate SDK: a typed client for Node (20+) and browsers. See README "SDK".
+ * The Agentgate SDK (`@agentgate/sdk`): a typed client for Node (20+) and browsers. See
+ * docs/clients.md.
  */
 export {
   type Agent,

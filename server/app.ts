@@ -15,11 +15,19 @@ import {
   limitFailedAuthentication,
 } from './auth-failures.ts';
 import { createClientAddresses } from './client-address.ts';
+import {
+  EXTRA_REQUEST_PARAMETERS,
+  useDistinctConnectionsOnly,
+  usePersistedDocumentsRefused,
+  useReadableSseErrors,
+} from './client-compat.ts';
 import { useConsole } from './console.ts';
 import { type EventStreamsOptions, useEventStreams } from './event-streams.ts';
+import { useGraphiQL } from './graphiql.ts';
 import { withoutInputValues } from './input-errors.ts';
 import { type GatewayMetrics, meterEventStreams, usePrometheusMetrics } from './metrics.ts';
 import { type MetricsAccess, useMetricsEndpoint } from './metrics-endpoint.ts';
+import { useMultipartSubscriptions } from './multipart-subscriptions.ts';
 import {
   httpExtensionsOf,
   memoizeByRequest,
@@ -31,6 +39,9 @@ import {
 import { createRateLimiter, createSubscriptionCounter, type RateLimiter } from './rate-limit.ts';
 import { createRequestIds } from './request-id.ts';
 import { useSseResume } from './sse-resume.ts';
+
+/** Where GraphQL is served (and GraphiQL, to a browser). */
+const GRAPHQL_ENDPOINT = '/graphql';
 
 export interface AppDeps {
   services: Services;
@@ -87,10 +98,13 @@ export function createApp(deps: AppDeps) {
     deps.rateLimiter ?? createRateLimiter({ perMinute: protection.ratePerMinute, logger });
   return createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint: GRAPHQL_ENDPOINT,
     landingPage: false,
     logging: yogaLogger(logger),
     ...protectionOptions(protection),
+    // GraphiQL is served by useGraphiQL below, from local assets, not by Yoga (from unpkg.com).
+    graphiql: false,
+    extraParamNames: EXTRA_REQUEST_PARAMETERS,
     maskedErrors: {
       // Expected errors keep their message and code; everything else is masked by Yoga.
       maskError(error, message, isDev) {
@@ -118,9 +132,12 @@ export function createApp(deps: AppDeps) {
     plugins: [
       // First: every response, even one another plugin ends early, carries its request id.
       requestIds.plugin,
+      useReadableSseErrors(),
       // Before anything authenticates: the client address of failed authentications.
       clientAddresses.plugin,
       useHealthEndpoints(deps.readiness, logger),
+      useGraphiQL({ enabled: protection.graphiql, graphqlEndpoint: GRAPHQL_ENDPOINT, logger }),
+      useDistinctConnectionsOnly(GRAPHQL_ENDPOINT),
       ...(metrics ? [useMetricsEndpoint(metrics, deps.metricsAccess ?? { mode: 'refused' })] : []),
       // Before the protection plugins, so that their subscription accounting wraps it.
       useEventStreams({ ...deps.eventStreams, onExecute: metrics?.eventExecuted }),
@@ -130,7 +147,9 @@ export function createApp(deps: AppDeps) {
         rateLimiter,
         subscriptions: createSubscriptionCounter(protection.maxSubscriptionsPerToken),
       }),
+      usePersistedDocumentsRefused(),
       useSseResume(),
+      useMultipartSubscriptions(),
       useConsole(logger),
       ...(metrics ? [usePrometheusMetrics(metrics)] : []),
     ],

@@ -15,14 +15,17 @@ import type { Plugin } from 'graphql-yoga';
  *   operation selected it, under any alias or fragment), so a browser remembers where it is:
  *   `server/event-streams.ts` writes it, using {@link locateCursor}.
  * - A request with a `Last-Event-ID` header (what an `EventSource` sends when it reconnects)
- *   resumes after that id: the header's value becomes the field's `after` argument. When `after`
- *   is a variable (`after: $after`) that variable is set, overriding `variables`; when it is a
- *   literal or absent, the query's `after` is replaced or added. Any other operation, and a query
- *   that does not parse, is left alone.
+ *   resumes after that id: the header's value becomes the field's cursor argument (`after`, or
+ *   `afterId` when the query uses that one). When it is a variable (`after: $after`) that variable
+ *   is set, overriding `variables`; when it is a literal it is replaced; when the query gives
+ *   neither, `after` is added. Any other operation, and a query that does not parse, is left
+ *   alone.
  */
 
 /** Subscription fields whose events carry a cursor `id` and that take `after` to resume. */
 const RESUMABLE_FIELDS: ReadonlySet<string> = new Set(['runEvents', 'workflowEvents']);
+/** Their arguments that name the cursor to resume after: `after: String` and `afterId: ID`. */
+const CURSOR_ARGUMENTS: ReadonlySet<string> = new Set(['after', 'afterId']);
 
 /** Where an event's cursor is in a result: `data[fieldKey][idKey]` for the first idKey present. */
 export interface CursorLocation {
@@ -118,12 +121,16 @@ function resumeAfter(params: Params, lastEventId: string): Params | null {
   const edits: { start: number; end: number; text: string }[] = [];
   const literal = JSON.stringify(lastEventId); // A JSON string is a valid GraphQL string.
   for (const field of fields) {
-    const after = field.arguments?.find((a) => a.name.value === 'after');
-    if (after?.value.kind === Kind.VARIABLE) {
-      variables[after.value.name.value] = lastEventId;
-    } else if (after?.value.loc) {
-      edits.push({ start: after.value.loc.start, end: after.value.loc.end, text: literal });
-    } else {
+    const given = field.arguments?.filter((a) => CURSOR_ARGUMENTS.has(a.name.value)) ?? [];
+    for (const argument of given) {
+      if (argument.value.kind === Kind.VARIABLE) {
+        variables[argument.value.name.value] = lastEventId;
+      } else if (argument.value.loc) {
+        const { start, end } = argument.value.loc;
+        edits.push({ start, end, text: literal });
+      }
+    }
+    if (given.length === 0) {
       const last = field.arguments?.at(-1)?.loc;
       // Both fields have a required id argument, so a valid query has one to follow.
       if (last) edits.push({ start: last.end, end: last.end, text: `, after: ${literal}` });
