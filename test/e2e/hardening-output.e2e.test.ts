@@ -336,7 +336,6 @@ describe('model output limits in a distributed deployment', () => {
   });
 
   it('ends twenty SSE clients that stop reading SLOW_CONSUMER during a huge answer, keeps the gateway RSS bounded, and a resumed client gets everything', async () => {
-    const gatewayUrl = cluster.gateways[0]!.url;
     const workflowId = await client.createWorkflow(agentId);
     const baseline = await rssOf(cluster.gatewayMetricsUrls[0]!);
     const peak = samplePeakRss(cluster.gatewayMetricsUrls[0]!);
